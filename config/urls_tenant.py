@@ -1,0 +1,21 @@
+"""A tenant's site (acme.localhost): its admin, its API, its till."""
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from config.urls_common import common_urlpatterns
+
+admin.site.site_header = "Comptoir — back office"
+admin.site.site_title = "Comptoir"
+
+api_v1 = [
+    path("", include("contexts.core.rest.urls")),
+]
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("till/", include("contexts.pos.urls")),
+    *common_urlpatterns,
+]

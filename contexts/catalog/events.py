@@ -1,0 +1,1 @@
+"""Events published by catalog: contracts (add fields, never rename). Plain Python only."""

@@ -1,0 +1,1 @@
+"""Catalog data. Other contexts are referenced by UUID, never by foreign key."""

@@ -1,0 +1,1 @@
+"""Commercial: carts and checkout, orders, returns, contracts, sales agents and their commissions."""

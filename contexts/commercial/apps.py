@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CommercialConfig(AppConfig):
+    name = "contexts.commercial"
+    label = "commercial"
+    verbose_name = "Commercial"

@@ -1,0 +1,1 @@
+"""Events published by commercial: contracts (add fields, never rename). Plain Python only."""

@@ -1,0 +1,1 @@
+"""Commercial data. Other contexts are referenced by UUID, never by foreign key."""

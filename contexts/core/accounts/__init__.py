@@ -1,0 +1,1 @@
+"""Staff users of a tenant (and platform admins in the public schema)."""

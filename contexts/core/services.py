@@ -1,0 +1,16 @@
+"""Core commands: validate, write, publish."""
+from __future__ import annotations
+
+from django.db import transaction
+
+from contexts.core.models import Client
+
+
+def client_create(*, kind: str, first_name: str = "", last_name: str = "", company_name: str = "",
+                  email: str = "", phone: str = "", city: str = "", postal_code: str = "", siren: str = "") -> Client:
+    client = Client(kind=kind, first_name=first_name, last_name=last_name, company_name=company_name,
+                    email=email, phone=phone, city=city, postal_code=postal_code, siren=siren)
+    client.full_clean()
+    with transaction.atomic():
+        client.save()
+    return client

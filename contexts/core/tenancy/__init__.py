@@ -1,0 +1,1 @@
+"""Organisations (tenants) and their domains: the platform, in the public schema."""

@@ -1,0 +1,42 @@
+"""Platform admin (public schema only): organisations and domains.
+
+Registered on `platform_site`, never on the tenants' admin, so a tenant's staff cannot list
+the other organisations."""
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_tenants.admin import TenantAdminMixin
+
+from contexts.core.accounts.models import User
+from contexts.core.tenancy.models import Domain, Organisation
+
+
+class PlatformAdminSite(admin.AdminSite):
+    site_header = "Comptoir — platform"
+    site_title = "Comptoir platform"
+    index_title = "Organisations"
+
+
+platform_site = PlatformAdminSite(name="platform_admin")
+
+
+class DomainInline(admin.TabularInline):
+    model = Domain
+    extra = 0
+
+
+@admin.register(Organisation, site=platform_site)
+class OrganisationAdmin(TenantAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "schema_name", "is_active", "created_at")
+    list_filter = ("is_active",)
+    search_fields = ("name", "schema_name", "siren")
+    inlines = [DomainInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            messages.info(request, f"Schema {obj.schema_name} created and migrated.")
+
+
+@admin.register(User, site=platform_site)
+class PlatformUserAdmin(BaseUserAdmin):
+    pass

@@ -1,0 +1,1 @@
+"""Engagement: notifications, activities and tasks, client timeline, dashboards and reports, loyalty."""

@@ -1,0 +1,1 @@
+"""Events published by engagement: contracts (add fields, never rename). Plain Python only."""

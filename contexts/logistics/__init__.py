@@ -1,0 +1,1 @@
+"""Logistics: shipments, carriers and tracking, postal dispatch of documents, delivery events."""

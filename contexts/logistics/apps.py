@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LogisticsConfig(AppConfig):
+    name = "contexts.logistics"
+    label = "logistics"
+    verbose_name = "Logistics"

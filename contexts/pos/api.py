@@ -1,0 +1,3 @@
+"""The published interface of pos: the only module other contexts may import (with events.py).
+
+Functions take keyword arguments and return plain values or frozen dataclasses."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PosConfig(AppConfig):
+    name = "contexts.pos"
+    label = "pos"
+    verbose_name = "Point of sale"

@@ -1,0 +1,1 @@
+"""Point of sale data. Other contexts are referenced by UUID, never by foreign key."""

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class KernelConfig(AppConfig):
+    name = "crm"
+    label = "crm"
+    verbose_name = "Kernel"
+
+    def ready(self):
+        from crm import observability
+
+        observability.connect_celery_signals()

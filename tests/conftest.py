@@ -1,0 +1,123 @@
+"""Test harness: tenant schemas are created once per session; each test runs inside one tenant
+and is rolled back. Tests that need real commits (concurrency, a Celery worker) use the
+`committed_tenant` fixture, whose schema is emptied afterwards."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+os.environ.setdefault("CELERY_QUEUE", f"comptoir-test-{os.getpid()}")
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    os.makedirs(settings.STATIC_ROOT, exist_ok=True)  # whitenoise warns when it is missing
+
+TEST_TENANTS = {"alpha": "Alpha Boutique SARL", "beta": "Beta Commerce SAS", "gamma": "Gamma Committed SAS"}
+
+
+def _domain(schema: str) -> str:
+    return f"{schema}.testserver"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from contexts.core.tenancy.services import provision_tenant
+
+    with django_db_blocker.unblock():
+        for schema, name in TEST_TENANTS.items():
+            provision_tenant(schema_name=schema, name=name, domain=_domain(schema), verbosity=0)
+    yield
+
+
+def _get_tenant(schema: str):
+    from django_tenants.utils import get_tenant_model, schema_context
+
+    with schema_context("public"):
+        return get_tenant_model().objects.get(schema_name=schema)
+
+
+@pytest.fixture
+def tenant(db):
+    """Tenant "alpha", active on the connection for the whole test (rolled back after)."""
+    t = _get_tenant("alpha")
+    connection.set_tenant(t)
+    yield t
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def other_tenant(db):
+    """Tenant "beta" (not active: switch with tenant_context)."""
+    return _get_tenant("beta")
+
+
+@pytest.fixture
+def public_schema(db):
+    connection.set_schema_to_public()
+    yield
+    connection.set_schema_to_public()
+
+
+def _truncate_schema(schema: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename <> 'django_migrations'",
+            [schema],
+        )
+        tables = [row[0] for row in cursor.fetchall()]
+        if tables:
+            cursor.execute(
+                "TRUNCATE " + ", ".join(f'"{schema}"."{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+            )
+
+
+@pytest.fixture
+def committed_tenant(transactional_db_no_flush):
+    """Tenant "gamma" with real commits: for concurrent connections and Celery workers.
+    Its tables are truncated after the test."""
+    t = _get_tenant("gamma")
+    connection.set_tenant(t)
+    try:
+        yield t
+    finally:
+        connection.set_schema_to_public()
+        _truncate_schema("gamma")
+
+
+@pytest.fixture
+def transactional_db_no_flush(django_db_setup, django_db_blocker):
+    """Real transactions without pytest-django's flush (which would wipe the public schema's
+    tenants); cleanup is the caller's (committed_tenant truncates its schema)."""
+    django_db_blocker.unblock()
+    try:
+        yield
+    finally:
+        django_db_blocker.restore()
+
+
+def make_api_client(tenant_obj=None, *, host: str | None = None) -> APIClient:
+    return APIClient(SERVER_NAME=host or _domain(tenant_obj.schema_name))
+
+
+@pytest.fixture
+def api(tenant):
+    """A DRF client whose requests reach tenant alpha's host."""
+    return make_api_client(tenant)
+
+
+@pytest.fixture
+def staff_user(tenant):
+    from tests.factories.core import StaffFactory
+
+    return StaffFactory(role="owner", is_superuser=True)
+
+
+@pytest.fixture
+def staff_api(api, staff_user):
+    api.force_authenticate(staff_user)
+    return api
