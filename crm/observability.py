@@ -26,7 +26,10 @@ class LogContextFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
-            record.request_id = current_request_id()
+            rid = current_request_id()
+            if rid == "-":  # django.request logs after the middleware returned: ask the request
+                rid = getattr(getattr(record, "request", None), "request_id", "-")
+            record.request_id = rid
         if not hasattr(record, "tenant"):
             try:
                 record.tenant = current_tenant()
