@@ -144,6 +144,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULER = "crm.jobs:TenantBeatScheduler"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # tasks log JSON with request id and tenant too
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "comptoir")
 
 # --- auth, API ------------------------------------------------------------------------------

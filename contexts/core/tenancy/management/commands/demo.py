@@ -22,9 +22,18 @@ class Command(BaseCommand):
             schema_name=opts["schema"], name="La Boutique du Comptoir", admin_username="admin",
             admin_email="admin@boutique-comptoir.fr", admin_password=opts["password"],
         )
+        self._ensure_platform_admin(opts["password"])
         org = Organisation.objects.get(schema_name=t.schema_name)
         with tenant_context(org):
             summary = seed_demo(rng=random.Random(opts["seed"]), password=opts["password"])
         for line in summary:
             self.stdout.write(f"  {line}")
         self.stdout.write(self.style.SUCCESS(f"demo tenant ready at {t.domain} (admin / {opts['password']})"))
+
+    def _ensure_platform_admin(self, password):
+        """A platform admin in the public schema, to manage organisations on the bare domain."""
+        from contexts.core.accounts.models import User
+
+        if not User.objects.filter(username="platform").exists():
+            User.objects.create_superuser("platform", "platform@comptoir.localhost", password, role="owner")
+            self.stdout.write(f"  platform admin: platform / {password}")
