@@ -13,16 +13,62 @@ class ClientSummary:
     kind: str
     display_name: str
     email: str
+    siren: str = ""
+    vat_number: str = ""
+    address_line: str = ""
+    postal_code: str = ""
+    city: str = ""
+    country: str = "FR"
+
+    @property
+    def is_business(self) -> bool:
+        return self.kind == "company"
+
+
+@dataclass(frozen=True)
+class OrganisationProfile:
+    """The current tenant as a seller: what invoices and receipts print."""
+
+    schema_name: str
+    name: str
+    legal_name: str
+    siren: str
+    vat_number: str
+    address_line: str
+    postal_code: str
+    city: str
+    country: str
+    email: str
+    iban: str
+
+
+def _summary(c) -> ClientSummary:
+    return ClientSummary(id=c.id, kind=c.kind, display_name=c.display_name, email=c.email, siren=c.siren,
+                         vat_number=c.vat_number, address_line=c.address_line, postal_code=c.postal_code,
+                         city=c.city, country=c.country)
 
 
 def clients_by_ids(*, ids: list[uuid.UUID]) -> dict[uuid.UUID, ClientSummary]:
     """One query whatever the number of ids."""
     from contexts.core.models import Client
 
-    return {
-        c.id: ClientSummary(id=c.id, kind=c.kind, display_name=c.display_name, email=c.email)
-        for c in Client.objects.filter(id__in=ids)
-    }
+    return {c.id: _summary(c) for c in Client.objects.filter(id__in=ids)}
+
+
+def client_summary(*, client_id: uuid.UUID) -> ClientSummary | None:
+    return clients_by_ids(ids=[client_id]).get(client_id)
+
+
+def current_organisation() -> OrganisationProfile:
+    from django.db import connection
+
+    org = connection.tenant
+    return OrganisationProfile(
+        schema_name=org.schema_name, name=org.name, legal_name=org.legal_name or org.name, siren=org.siren,
+        vat_number=org.vat_number, address_line=getattr(org, "address_line", ""),
+        postal_code=getattr(org, "postal_code", ""), city=getattr(org, "city", ""),
+        country=getattr(org, "country", "FR") or "FR", email=getattr(org, "email", ""), iban=getattr(org, "iban", ""),
+    )
 
 
 def create_client(*, kind: str, email: str = "", first_name: str = "", last_name: str = "",

@@ -1,0 +1,103 @@
+from django.contrib import admin, messages
+from django.db.models import Count
+
+from contexts.finance.models import Invoice, InvoiceDocument, InvoiceLine, InvoiceSequence, InvoiceVatLine
+from contexts.finance.services import invoicing
+from crm.rest.errors import DomainError
+
+
+class InvoiceLineInline(admin.TabularInline):
+    model = InvoiceLine
+    extra = 0
+    fields = ("position", "label", "quantity", "unit_price_net", "vat_rate", "line_net")
+    readonly_fields = ("line_net",)
+
+    def has_add_permission(self, request, obj=None):
+        return obj is None or not obj.is_issued
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or not obj.is_issued
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or not obj.is_issued
+
+
+class InvoiceVatLineInline(admin.TabularInline):
+    model = InvoiceVatLine
+    extra = 0
+    can_delete = False
+    readonly_fields = ("rate", "base", "amount")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class InvoiceDocumentInline(admin.TabularInline):
+    model = InvoiceDocument
+    extra = 0
+    can_delete = False
+    readonly_fields = ("file", "sha256", "created_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "kind", "status", "buyer_name", "issue_date", "due_date", "total_gross")
+    list_filter = ("kind", "status", "issue_date")
+    search_fields = ("number", "buyer_name", "client_id")
+    date_hierarchy = "issue_date"
+    list_select_related = ("original",)
+    inlines = [InvoiceLineInline, InvoiceVatLineInline, InvoiceDocumentInline]
+    actions = ["issue_selected", "credit_selected"]
+    readonly_fields = ("number", "status", "kind", "original", "issue_date", "due_date", "issued_at",
+                       "total_net", "total_vat", "total_gross", "sequence_year", "sequence_number")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_issued:
+            return [f.name for f in Invoice._meta.fields]
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or not obj.is_issued
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is InvoiceLine:
+            for line in formset.save(commit=False):
+                line.line_net = line.line_net if line.line_net is not None else 0
+                line.save()
+            for obj in formset.deleted_objects:
+                obj.delete()
+            invoicing.draft_refresh_totals(invoice_id=form.instance.pk)
+        else:
+            formset.save()
+
+    @admin.action(description="Issue the selected drafts (numbers them and freezes them)")
+    def issue_selected(self, request, queryset):
+        for invoice in queryset.filter(status="draft").order_by("created_at"):
+            try:
+                issued = invoicing.invoice_issue(invoice_id=invoice.pk)
+                self.message_user(request, f"{issued.number} issued.")
+            except DomainError as exc:
+                self.message_user(request, f"{invoice}: {exc.message}", level=messages.ERROR)
+
+    @admin.action(description="Create a full credit note (draft) for the selected issued invoices")
+    def credit_selected(self, request, queryset):
+        for invoice in queryset.filter(status="issued", kind="invoice"):
+            credit = invoicing.credit_note_create(invoice_id=invoice.pk)
+            self.message_user(request, f"Draft credit note created for {invoice.number} ({credit.pk}).")
+
+
+@admin.register(InvoiceSequence)
+class InvoiceSequenceAdmin(admin.ModelAdmin):
+    list_display = ("prefix", "year", "last_number")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -14,6 +14,12 @@ class Organisation(TenantMixin):
     legal_name = models.CharField(max_length=200, blank=True)
     siren = models.CharField(max_length=9, blank=True, validators=[RegexValidator(r"^\d{9}$", "9 digits")])
     vat_number = models.CharField(max_length=20, blank=True)
+    address_line = models.CharField(max_length=200, blank=True)
+    postal_code = models.CharField(max_length=10, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=2, default="FR")
+    email = models.EmailField(blank=True)
+    iban = models.CharField(max_length=34, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,0 +1,1 @@
+"""Finance commands. Import the topic module: `from contexts.finance.services import invoicing`."""

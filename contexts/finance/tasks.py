@@ -1,0 +1,25 @@
+"""Celery entry points of finance (tenant-aware: the schema travels in the task headers)."""
+from celery import shared_task
+from celery.schedules import crontab
+
+from crm.jobs import tenant_job
+
+
+@shared_task(name="finance.render_invoice_document", autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def render_invoice_document(*, invoice_id: str) -> str:
+    from contexts.finance import documents
+
+    return str(documents.render_document(invoice_id=invoice_id).id)
+
+
+@tenant_job(schedule=crontab(minute="*/10"))
+@shared_task(name="finance.render_missing_documents")
+def render_missing_documents() -> int:
+    """Sweeps issued invoices whose document was never rendered (broker down at issue time)."""
+    from contexts.finance import documents
+    from contexts.finance.models import Invoice
+
+    ids = list(Invoice.objects.filter(status="issued", documents__isnull=True).values_list("id", flat=True)[:200])
+    for invoice_id in ids:
+        documents.render_document(invoice_id=invoice_id)
+    return len(ids)

@@ -1,0 +1,28 @@
+"""Money is Decimal with an explicit rounding rule; never float.
+
+Amounts are rounded to the cent with ROUND_HALF_UP (the usual French commercial rounding);
+unit prices keep 4 decimals (EN 16931 allows more precision on prices than on amounts)."""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+PRICE_PLACES = Decimal("0.0001")
+
+
+def to_decimal(value) -> Decimal:
+    if isinstance(value, float):
+        raise TypeError("money is never a float: pass a str or a Decimal")
+    try:
+        return Decimal(value)
+    except (InvalidOperation, TypeError) as exc:
+        raise ValueError(f"not an amount: {value!r}") from exc
+
+
+def cents(value) -> Decimal:
+    """Rounds to the cent, half up."""
+    return to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def price(value) -> Decimal:
+    return to_decimal(value).quantize(PRICE_PLACES, rounding=ROUND_HALF_UP)
