@@ -3,7 +3,6 @@
 Every value that differs between a laptop and production comes from the environment:
 DJANGO_SECRET_KEY, DJANGO_DEBUG, DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, ...
 """
-from datetime import timedelta
 import os
 from pathlib import Path
 

@@ -38,6 +38,11 @@ def platform_job(*, schedule, name: str | None = None):
 
 
 def beat_schedule() -> dict[str, dict[str, Any]]:
+    """Every job declared in the installed apps' tasks modules (imported here, so the schedule
+    does not depend on what happened to be imported before)."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("tasks")
     return {name: dict(job) for name, job in _JOBS.items()}
 
 

@@ -9,6 +9,8 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
+from tests.worker import celery_worker  # noqa: F401  (session fixture: a real Celery worker)
+
 os.environ.setdefault("CELERY_QUEUE", f"comptoir-test-{os.getpid()}")
 
 
@@ -17,7 +19,8 @@ def pytest_configure(config):
 
     os.makedirs(settings.STATIC_ROOT, exist_ok=True)  # whitenoise warns when it is missing
 
-TEST_TENANTS = {"alpha": "Alpha Boutique SARL", "beta": "Beta Commerce SAS", "gamma": "Gamma Committed SAS"}
+TEST_TENANTS = {"alpha": "Alpha Boutique SARL", "beta": "Beta Commerce SAS", "gamma": "Gamma Committed SAS",
+                "delta": "Delta Committed SAS"}
 
 
 def _domain(schema: str) -> str:
@@ -25,13 +28,26 @@ def _domain(schema: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb, django_db_modify_db_settings):
+    """The test database, always (tests with real commits do not ask for pytest-django's `db`),
+    with the test tenants' schemas created once for the session."""
+    from django.test.utils import setup_databases, teardown_databases
+
     from contexts.core.tenancy.services import provision_tenant
 
     with django_db_blocker.unblock():
+        db_cfg = setup_databases(verbosity=request.config.option.verbose, interactive=False,
+                                 keepdb=django_db_keepdb, aliases={"default"})
         for schema, name in TEST_TENANTS.items():
             provision_tenant(schema_name=schema, name=name, domain=_domain(schema), verbosity=0)
     yield
+    with django_db_blocker.unblock():
+        try:
+            teardown_databases(db_cfg, verbosity=request.config.option.verbose, keepdb=django_db_keepdb)
+        except Exception as exc:  # a worker still connected: the next run recreates the database
+            import warnings
+
+            warnings.warn(f"could not drop the test database: {exc}")
 
 
 def _get_tenant(schema: str):
@@ -87,6 +103,16 @@ def committed_tenant(transactional_db_no_flush):
     finally:
         connection.set_schema_to_public()
         _truncate_schema("gamma")
+
+
+@pytest.fixture
+def second_committed_tenant(committed_tenant):
+    """Tenant "delta", with real commits too (not active on the connection); truncated after."""
+    t = _get_tenant("delta")
+    try:
+        yield t
+    finally:
+        _truncate_schema("delta")
 
 
 @pytest.fixture

@@ -1,5 +1,4 @@
 from django.contrib import admin, messages
-from django.db.models import Count
 
 from contexts.finance.models import Invoice, InvoiceDocument, InvoiceLine, InvoiceSequence, InvoiceVatLine
 from contexts.finance.services import invoicing

@@ -13,7 +13,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 
 from contexts.core import api as core_api
-from contexts.finance.models import Invoice, InvoiceKind, InvoiceLine, InvoiceSequence, InvoiceStatus, InvoiceVatLine
+from contexts.finance.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, InvoiceVatLine
 from contexts.finance.services import totals as totals_mod
 from crm.money import price
 from crm.rest.errors import DomainError, InvalidInput, NotFound

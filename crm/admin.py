@@ -1,0 +1,42 @@
+from django.contrib import admin, messages
+
+from crm import eventbus
+from crm.models import DeadLetter, OutboxEvent
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboxEvent)
+class OutboxEventAdmin(ReadOnlyAdmin):
+    list_display = ("name", "id", "created_at", "sent_at", "send_attempts")
+    list_filter = ("name", ("sent_at", admin.EmptyFieldListFilter))
+    search_fields = ("id", "name")
+    date_hierarchy = "created_at"
+
+
+@admin.register(DeadLetter)
+class DeadLetterAdmin(ReadOnlyAdmin):
+    list_display = ("event_name", "subscriber", "attempts", "created_at", "retried_at", "resolved_at")
+    list_filter = ("event_name", "subscriber", ("resolved_at", admin.EmptyFieldListFilter))
+    search_fields = ("event_id", "subscriber", "error")
+    actions = ["retry"]
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("crm.change_deadletter") and obj is None
+
+    @admin.action(description="Retry the selected dead letters", permissions=["change"])
+    def retry(self, request, queryset):
+        count = 0
+        for letter in queryset.filter(resolved_at__isnull=True):
+            eventbus.retry_dead_letter(dead_letter_id=letter.id)
+            count += 1
+        self.message_user(request, f"{count} event(s) queued again.", messages.SUCCESS)

@@ -1,0 +1,199 @@
+"""Publish events through a transactional outbox; run each subscriber as its own Celery task.
+
+    # contexts/inventory/events.py          (plain data, the contract)
+    @dataclass(frozen=True, kw_only=True)
+    class StockLow(Event):
+        name = "inventory.stock.low.v1"
+        variant_id: uuid.UUID
+        ...
+
+    # contexts/inventory/services.py        (inside the command's transaction)
+    eventbus.publish(StockLow(variant_id=..., ...))
+
+    # contexts/engagement/handlers.py       (imported by EngagementConfig.ready)
+    @eventbus.subscribe("inventory.stock.low.v1")
+    def notify_buyer(event: eventbus.Envelope) -> None:
+        services.notify_low_stock(variant_id=event.payload["variant_id"])
+
+Guarantees: nothing is sent unless the publisher's transaction commits; every committed event
+reaches every subscriber at least once (sent on commit, resent by a periodic job if the send was
+lost); each subscriber's effect happens once (the (event, subscriber) pair is recorded in the
+subscriber's transaction); a subscriber failing does not stop the others; after its retries it
+lands in the dead-letter list (admin, with a retry action).
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import logging
+import random
+import uuid
+from typing import Any, Callable
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from prometheus_client import Counter
+
+from crm.events import Event
+from crm.observability import current_request_id
+
+logger = logging.getLogger(__name__)
+
+EVENTS_PUBLISHED = Counter("comptoir_events_published_total", "Events written to the outbox", ["event"])
+EVENTS_HANDLED = Counter("comptoir_events_handled_total", "Events handled by a subscriber", ["event", "subscriber"])
+EVENTS_FAILED = Counter("comptoir_events_dead_lettered_total", "Subscribers that gave up on an event", ["event", "subscriber"])
+
+
+@dataclasses.dataclass(frozen=True)
+class Envelope:
+    """What a subscriber receives: the event's id, name, time and JSON payload."""
+
+    event_id: uuid.UUID
+    name: str
+    occurred_at: datetime.datetime
+    payload: dict[str, Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class Subscriber:
+    name: str
+    event_name: str
+    fn: Callable[[Envelope], None]
+    max_retries: int
+    backoff_seconds: float
+    backoff_max_seconds: float
+
+    def countdown(self, retries: int) -> float:
+        """Exponential backoff with jitter: base x 2^retries, capped, +/- 25 %."""
+        delay = min(self.backoff_max_seconds, self.backoff_seconds * (2 ** retries))
+        return delay * random.uniform(0.75, 1.25)
+
+
+_SUBSCRIBERS: dict[str, Subscriber] = {}
+
+
+def subscribe(event_name: str, *, name: str | None = None, max_retries: int = 6,
+              backoff_seconds: float = 2.0, backoff_max_seconds: float = 600.0):
+    """Registers a subscriber of `event_name` (registered at import: put subscribers in a
+    context's handlers.py, imported by its AppConfig.ready)."""
+
+    def register(fn: Callable[[Envelope], None]):
+        sub_name = name or f"{fn.__module__}.{fn.__qualname__}"
+        _SUBSCRIBERS[sub_name] = Subscriber(sub_name, event_name, fn, max_retries, backoff_seconds, backoff_max_seconds)
+        return fn
+
+    return register
+
+
+def subscribers_of(event_name: str) -> list[Subscriber]:
+    return [s for s in _SUBSCRIBERS.values() if s.event_name == event_name]
+
+
+def get_subscriber(name: str) -> Subscriber | None:
+    return _SUBSCRIBERS.get(name)
+
+
+class NoTransaction(RuntimeError):
+    """publish() outside a transaction could send an event for data that is never committed."""
+
+
+def publish(event: Event) -> None:
+    """Writes the event to the current schema's outbox inside the caller's transaction; after
+    commit, sends one task per subscriber with the schema name."""
+    from crm.models import OutboxEvent
+
+    if not isinstance(event, Event):
+        raise TypeError(f"{event!r} is not an Event")
+    if not transaction.get_connection().in_atomic_block:
+        raise NoTransaction("publish() must be called inside transaction.atomic()")
+    OutboxEvent.objects.create(id=event.event_id, name=event.name, payload=event.payload(),
+                               occurred_at=event.occurred_at, request_id=current_request_id()[:64])
+    EVENTS_PUBLISHED.labels(event=event.name).inc()
+    schema = connection.schema_name
+    transaction.on_commit(lambda: send(event_ids=[event.event_id], schema=schema))
+
+
+def send(*, event_ids: list[uuid.UUID], schema: str) -> int:
+    """Sends committed outbox rows to their subscribers (one task each) and marks them sent.
+    Safe to repeat: subscribers record what they handled."""
+    from crm import tasks
+    from crm.models import OutboxEvent
+
+    sent = 0
+    rows = list(OutboxEvent.objects.filter(id__in=event_ids).only("id", "name"))
+    for row in rows:
+        try:
+            for sub in subscribers_of(row.name):
+                tasks.run_subscriber.apply_async(
+                    kwargs={"event_id": str(row.id), "subscriber": sub.name}, headers={"_schema_name": schema},
+                )
+        except Exception:  # broker down: the periodic resend job will try again
+            logger.exception("could not send event %s; it will be resent", row.id)
+            OutboxEvent.objects.filter(id=row.id).update(send_attempts=F("send_attempts") + 1)
+            continue
+        OutboxEvent.objects.filter(id=row.id).update(sent_at=timezone.now(), send_attempts=F("send_attempts") + 1)
+        sent += 1
+    return sent
+
+
+
+
+def resend_unsent(*, older_than_seconds: int = 30, limit: int = 500) -> int:
+    """The periodic job: sends outbox rows committed but never sent (a crash or a broker outage
+    between commit and send)."""
+    from crm.models import OutboxEvent
+
+    cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
+    ids = list(OutboxEvent.objects.filter(sent_at__isnull=True, created_at__lte=cutoff)
+               .order_by("created_at").values_list("id", flat=True)[:limit])
+    return send(event_ids=ids, schema=connection.schema_name) if ids else 0
+
+
+def handle(*, event_id: uuid.UUID | str, subscriber_name: str) -> str:
+    """Runs one subscriber on one event, once: returns "handled" or "duplicate"."""
+    from crm.models import DeadLetter, OutboxEvent
+
+    sub = get_subscriber(subscriber_name)
+    if sub is None:
+        raise LookupError(f"no subscriber named {subscriber_name}")
+    row = OutboxEvent.objects.get(id=event_id)
+    envelope = Envelope(event_id=row.id, name=row.name, occurred_at=row.occurred_at, payload=row.payload)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # Blocks while another delivery of the same pair is in flight; inserts nothing if
+            # it was handled already.
+            cursor.execute(
+                "INSERT INTO crm_handledevent (event_id, subscriber, handled_at) VALUES (%s, %s, now()) "
+                "ON CONFLICT (event_id, subscriber) DO NOTHING RETURNING id",
+                [str(row.id), sub.name],
+            )
+            if cursor.fetchone() is None:
+                return "duplicate"
+        sub.fn(envelope)
+        DeadLetter.objects.filter(event_id=row.id, subscriber=sub.name, resolved_at__isnull=True).update(resolved_at=timezone.now())
+    EVENTS_HANDLED.labels(event=row.name, subscriber=sub.name).inc()
+    return "handled"
+
+
+def dead_letter(*, event_id: uuid.UUID | str, subscriber_name: str, error: str, attempts: int) -> None:
+    from crm.models import DeadLetter, OutboxEvent
+
+    row = OutboxEvent.objects.get(id=event_id)
+    DeadLetter.objects.create(event_id=row.id, event_name=row.name, subscriber=subscriber_name,
+                              payload=row.payload, error=error[:5000], attempts=attempts)
+    EVENTS_FAILED.labels(event=row.name, subscriber=subscriber_name).inc()
+    logger.error("subscriber %s gave up on %s %s after %s attempts: %s", subscriber_name, row.name, row.id, attempts, error[:500])
+
+
+def retry_dead_letter(*, dead_letter_id: uuid.UUID) -> None:
+    from crm import tasks
+    from crm.models import DeadLetter
+
+    letter = DeadLetter.objects.get(id=dead_letter_id)
+    letter.retried_at = timezone.now()
+    letter.save(update_fields=["retried_at"])
+    schema = connection.schema_name
+    transaction.on_commit(lambda: tasks.run_subscriber.apply_async(
+        kwargs={"event_id": str(letter.event_id), "subscriber": letter.subscriber}, headers={"_schema_name": schema},
+    ))

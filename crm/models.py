@@ -1,0 +1,58 @@
+"""Kernel tables, present in every schema: the event outbox, the events each subscriber has
+handled, the dead letters."""
+import uuid
+
+from django.db import models
+
+
+class OutboxEvent(models.Model):
+    """An event written in the publisher's transaction; sent to Celery after commit."""
+
+    id = models.UUIDField(primary_key=True, editable=False)  # the event's own id
+    name = models.CharField(max_length=120, db_index=True)
+    payload = models.JSONField()
+    occurred_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_attempts = models.PositiveIntegerField(default=0)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"], condition=models.Q(sent_at__isnull=True), name="crm_outbox_unsent")]
+
+    def __str__(self):
+        return f"{self.name} {self.id}"
+
+
+class HandledEvent(models.Model):
+    """(event, subscriber) handled: written in the subscriber's own transaction, so a
+    redelivered event has no second effect."""
+
+    event_id = models.UUIDField()
+    subscriber = models.CharField(max_length=200)
+    handled_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event_id", "subscriber"], name="crm_handled_once")]
+
+
+class DeadLetter(models.Model):
+    """A subscriber gave up on an event after its retries. Retry it from the admin."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event_id = models.UUIDField(db_index=True)
+    event_name = models.CharField(max_length=120)
+    subscriber = models.CharField(max_length=200)
+    payload = models.JSONField()
+    error = models.TextField()
+    attempts = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    retried_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.subscriber} on {self.event_name}"

@@ -1,0 +1,77 @@
+"""Test-only events, subscribers and tasks, loaded by the test process and by the real Celery
+worker the tests start (celery worker --include tests.worker_tasks)."""
+from __future__ import annotations
+
+import dataclasses
+import uuid
+
+import redis
+from celery import shared_task
+from django.conf import settings
+from django.db import connection
+
+from crm import eventbus
+from crm.events import Event
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Pinged(Event):
+    name = "test.pinged.v1"
+    note: str = ""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Mixed(Event):
+    name = "test.mixed.v1"
+    note: str = ""
+
+
+def _record(prefix: str, envelope: eventbus.Envelope) -> None:
+    # A real effect in the tenant's schema: a client row named after the event.
+    from contexts.core.models import Client
+
+    Client.objects.create(kind="person", last_name=f"{prefix}-{envelope.event_id}", first_name=connection.schema_name)
+
+
+@eventbus.subscribe(Pinged.name, name="tests.record_ping", backoff_seconds=0.05)
+def record_ping(envelope: eventbus.Envelope) -> None:
+    _record("ping", envelope)
+
+
+@eventbus.subscribe(Mixed.name, name="tests.record_mixed", backoff_seconds=0.05)
+def record_mixed(envelope: eventbus.Envelope) -> None:
+    _record("mixed", envelope)
+
+
+@eventbus.subscribe(Mixed.name, name="tests.always_fails", max_retries=2, backoff_seconds=0.05, backoff_max_seconds=0.2)
+def always_fails(envelope: eventbus.Envelope) -> None:
+    if envelope.payload.get("note") != "heal":
+        raise RuntimeError("the mail server is on fire")
+    _record("healed", envelope)
+
+
+def _redis():
+    return redis.Redis.from_url(settings.CELERY_BROKER_URL)
+
+
+@shared_task(name="tests.ping")
+def ping() -> str:
+    return "pong"
+
+
+@shared_task(name="tests.beat_probe")
+def beat_probe(*, run_id: str, fail_in: str = "") -> str:
+    schema = connection.schema_name
+    _redis().setex(f"beat-probe:{run_id}:{schema}:tried", 60, 1)
+    if schema == fail_in:
+        raise RuntimeError(f"tenant {schema} is broken")
+    # Prove we run inside the schema: read a tenant-only table.
+    from contexts.core.models import Client
+
+    Client.objects.count()
+    _redis().setex(f"beat-probe:{run_id}:{schema}", 60, 1)
+    return schema
+
+
+def new_run_id() -> str:
+    return uuid.uuid4().hex
