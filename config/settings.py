@@ -4,6 +4,7 @@ Every value that differs between a laptop and production comes from the environm
 DJANGO_SECRET_KEY, DJANGO_DEBUG, DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, ...
 """
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -56,6 +57,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.admin",
+    "rest_framework_simplejwt.token_blacklist",
     "crm",
     "contexts.core",
     "contexts.catalog",
@@ -87,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "crm.audit.AuditRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -147,6 +150,20 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # tasks log JSON with request id and t
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "comptoir")
 
 # --- auth, API ------------------------------------------------------------------------------
+AUDITED_APPS = {"accounts", "core", "catalog", "inventory", "commercial", "finance", "engagement", "logistics", "pos"}
+AUDIT_EXCLUDED_MODELS = {"finance.invoicesequence"}
+AUTHENTICATION_BACKENDS = ["contexts.core.auth.LockoutModelBackend"]
+LOGIN_LOCKOUT_ATTEMPTS = int(env("LOGIN_LOCKOUT_ATTEMPTS", "5"))
+LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900"))
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=int(env("JWT_ACCESS_MINUTES", "15"))),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=int(env("JWT_REFRESH_DAYS", "7"))),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": True,
+    "SIGNING_KEY": env("JWT_SIGNING_KEY", SECRET_KEY),
+    "AUTH_HEADER_TYPES": ("Bearer",),
+}
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -156,9 +173,22 @@ AUTH_PASSWORD_VALIDATORS = [
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "contexts.core.auth.TenantJWTAuthentication",
+        "contexts.core.auth.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Staff only, and each action needs the model permission its role grants (view for reads).
+    "DEFAULT_PERMISSION_CLASSES": ["contexts.core.auth.StaffModelPermissions"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "contexts.core.auth.TenantRateThrottle",
+        "contexts.core.auth.PrincipalRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "tenant": env("THROTTLE_TENANT", "3000/min"),
+        "principal": env("THROTTLE_USER", "600/min"),
+        "anon": env("THROTTLE_ANON", "120/min"),
+        "login": env("THROTTLE_LOGIN", "30/min"),
+    },
     "DEFAULT_PAGINATION_CLASS": "crm.rest.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [

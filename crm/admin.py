@@ -40,3 +40,18 @@ class DeadLetterAdmin(ReadOnlyAdmin):
             eventbus.retry_dead_letter(dead_letter_id=letter.id)
             count += 1
         self.message_user(request, f"{count} event(s) queued again.", messages.SUCCESS)
+
+
+from crm.models import AuditEntry  # noqa: E402
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("at", "actor_label", "actor_type", "action", "object_type", "object_repr")
+    list_filter = ("action", "actor_type", "object_type")
+    search_fields = ("object_id", "actor_label", "object_repr", "request_id")
+    date_hierarchy = "at"
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("crm.view_auditentry")

@@ -7,6 +7,7 @@ class KernelConfig(AppConfig):
     verbose_name = "Kernel"
 
     def ready(self):
-        from crm import observability
+        from crm import audit, observability
 
         observability.connect_celery_signals()
+        audit.connect()

@@ -56,3 +56,26 @@ class DeadLetter(models.Model):
 
     def __str__(self):
         return f"{self.subscriber} on {self.event_name}"
+
+
+class AuditEntry(models.Model):
+    """Who changed what: written by the application on every audited write, never edited."""
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor_type = models.CharField(max_length=10)  # user, api_key, customer, system
+    actor_id = models.CharField(max_length=64, blank=True)
+    actor_label = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=10)  # create, update, delete
+    object_type = models.CharField(max_length=100, db_index=True)
+    object_id = models.CharField(max_length=64, db_index=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    changes = models.JSONField(default=dict)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self):
+        return f"{self.actor_label} {self.action} {self.object_type} {self.object_id}"

@@ -18,6 +18,8 @@ def pytest_configure(config):
     from django.conf import settings
 
     os.makedirs(settings.STATIC_ROOT, exist_ok=True)  # whitenoise warns when it is missing
+    # Fast hashing in tests (PBKDF2's deliberate slowness is no test's subject).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 TEST_TENANTS = {"alpha": "Alpha Boutique SARL", "beta": "Beta Commerce SAS", "gamma": "Gamma Committed SAS",
                 "delta": "Delta Committed SAS"}
@@ -124,6 +126,19 @@ def transactional_db_no_flush(django_db_setup, django_db_blocker):
         yield
     finally:
         django_db_blocker.restore()
+
+
+@pytest.fixture
+def seller(tenant):
+    """The tenant as a seller, with what invoices must print (in memory on the active tenant)."""
+    tenant.legal_name = "Alpha Boutique SARL"
+    tenant.siren = "732829320"
+    tenant.vat_number = "FR44732829320"
+    tenant.address_line = "8 rue de la Roquette"
+    tenant.postal_code = "75011"
+    tenant.city = "Paris"
+    tenant.iban = "FR7630006000011234567890189"
+    return tenant
 
 
 def make_api_client(tenant_obj=None, *, host: str | None = None) -> APIClient:

@@ -9,3 +9,67 @@ class ClientAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("last_name", "first_name", "company_name", "email", "siren")
     list_per_page = 50
+
+
+from django.contrib import messages  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from contexts.core import auth  # noqa: E402
+from contexts.core.models import ApiKey, Customer, CustomerAddress  # noqa: E402
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ("name", "prefix", "role", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("role", ("revoked_at", admin.EmptyFieldListFilter))
+    search_fields = ("name", "prefix")
+    fields = ("name", "role", "prefix", "created_by", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("prefix", "created_by", "created_at", "last_used_at", "revoked_at")
+    actions = ["revoke"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "role":
+            from django import forms
+
+            from contexts.core.accounts.models import Role
+
+            return forms.ChoiceField(choices=[(r.value, r.label) for r in Role if r != Role.OWNER], initial="viewer")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields + (("name", "role") if obj else ())
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            key, obj.prefix, obj.secret_hash = auth.new_api_key()
+            obj.created_by = request.user
+            super().save_model(request, obj, form, change)
+            messages.warning(request, f"API key for {obj.name}: {key} — copy it now, it will not be shown again.")
+        else:
+            super().save_model(request, obj, form, change)
+
+    @admin.action(description="Revoke the selected API keys")
+    def revoke(self, request, queryset):
+        for key in queryset.filter(revoked_at__isnull=True):
+            key.revoked_at = timezone.now()
+            key.save(update_fields=["revoked_at"])
+        self.message_user(request, "Revoked.")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: the audit trail keeps pointing at it
+
+
+class CustomerAddressInline(admin.TabularInline):
+    model = CustomerAddress
+    extra = 0
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ("email", "first_name", "last_name", "is_active", "created_at")
+    search_fields = ("email", "last_name")
+    list_filter = ("is_active",)
+    exclude = ("password",)
+    list_select_related = ("client",)
+    raw_id_fields = ("client",)
+    inlines = [CustomerAddressInline]

@@ -8,4 +8,30 @@ from contexts.core.accounts.models import User
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "email", "first_name", "last_name", "role", "is_active")
     list_filter = ("role", "is_active", "is_staff")
-    fieldsets = BaseUserAdmin.fieldsets + (("Role", {"fields": ("role",)}),)
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Person", {"fields": ("first_name", "last_name", "email")}),
+        ("Access", {"fields": ("role", "is_active", "is_staff")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "password1", "password2", "role")}),)
+    readonly_fields = ("last_login", "date_joined")
+
+    def _is_owner(self, request) -> bool:
+        return request.user.is_superuser or getattr(request.user, "role", None) == "owner"
+
+    def has_change_permission(self, request, obj=None):
+        # Only an owner manages an owner's account.
+        if obj is not None and obj.role == "owner" and not self._is_owner(request):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.role == "owner" and not self._is_owner(request):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not self._is_owner(request):
+            kwargs["choices"] = [c for c in db_field.choices if c[0] != "owner"]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)

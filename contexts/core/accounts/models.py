@@ -17,6 +17,19 @@ class User(AbstractUser):
 
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.apply_role()
+
+    def apply_role(self) -> None:
+        """The user's groups are the role's group: permissions follow the role."""
+        from contexts.core.accounts.roles import group_for
+
+        group = group_for(self.role)
+        current = set(self.groups.values_list("name", flat=True))
+        if group is not None and current != {group.name}:
+            self.groups.set([group])
+
     class Meta:
         db_table = "accounts_user"
         constraints = [

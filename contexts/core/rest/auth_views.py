@@ -1,0 +1,256 @@
+"""Tokens for staff (JWT bound to the tenant) and the online shop's customer accounts."""
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from contexts.core import auth
+from contexts.core.models import Customer, CustomerAddress
+from crm.rest.errors import DomainError
+
+TokenPair = inline_serializer("TokenPair", {"access": serializers.CharField(), "refresh": serializers.CharField()})
+
+
+class TooManyAttempts(DomainError):
+    code = "too_many_attempts"
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+
+
+class InvalidCredentials(DomainError):
+    code = "invalid_credentials"
+    status_code = status.HTTP_401_UNAUTHORIZED
+
+
+class LoginInput(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=256, trim_whitespace=False)
+
+
+class PublicView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [auth.TenantRateThrottle, auth.LoginRateThrottle]
+
+    def get_authenticate_header(self, request):
+        return 'Bearer realm="api"'  # a bad token or password is a 401, not a 403
+
+
+class TokenObtainView(PublicView):
+    """Staff login: a JWT pair valid on this tenant only."""
+
+    @extend_schema(request=LoginInput, responses={200: TokenPair}, auth=[])
+    def post(self, request):
+        data = LoginInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        username, password = data.validated_data["username"], data.validated_data["password"]
+        if auth.is_locked(username, request):
+            raise TooManyAttempts("Too many failed attempts: try again in a few minutes.", field="username")
+        user = authenticate(request, username=username, password=password)
+        if user is None or not user.is_active:
+            raise InvalidCredentials("Wrong username or password.", field="password")
+        refresh = auth.staff_tokens(user)
+        return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
+
+
+class RefreshInput(serializers.Serializer):
+    refresh = serializers.CharField()
+
+
+def _refresh_token_of_this_tenant(raw: str) -> RefreshToken:
+    try:
+        token = RefreshToken(raw)
+    except TokenError as exc:
+        raise InvalidToken({"detail": str(exc), "code": "token_not_valid"})
+    auth.check_token_tenant(token, kind=token.get(auth.KIND_CLAIM, "staff"))
+    return token
+
+
+class TokenRefreshView(PublicView):
+    """A new access token (and a new refresh token: the old one is blacklisted)."""
+
+    @extend_schema(request=RefreshInput, responses={200: TokenPair}, auth=[])
+    def post(self, request):
+        data = RefreshInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        _refresh_token_of_this_tenant(data.validated_data["refresh"])
+        serializer = TokenRefreshSerializer(data={"refresh": data.validated_data["refresh"]})
+        try:
+            serializer.is_valid(raise_exception=True)
+        except TokenError as exc:
+            raise InvalidToken({"detail": str(exc), "code": "token_not_valid"})
+        return Response(serializer.validated_data)
+
+
+class LogoutView(PublicView):
+    """Revokes a refresh token (blacklist)."""
+
+    @extend_schema(request=RefreshInput, responses={205: None}, auth=[])
+    def post(self, request):
+        data = RefreshInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        _refresh_token_of_this_tenant(data.validated_data["refresh"]).blacklist()
+        return Response(status=status.HTTP_205_RESET_CONTENT)
+
+
+# --- customers -----------------------------------------------------------------------------------
+
+class CustomerOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Customer
+        fields = ["id", "email", "first_name", "last_name", "phone", "created_at"]
+
+
+class RegisterInput(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(max_length=256, trim_whitespace=False)
+    first_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+
+    def validate_email(self, value):
+        value = value.strip().lower()
+        if Customer.objects.filter(email__iexact=value).exists():
+            raise serializers.ValidationError("An account with this e-mail exists.")
+        return value
+
+    def validate_password(self, value):
+        try:
+            validate_password(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages)
+        return value
+
+
+def _customer_tokens(customer) -> dict:
+    refresh = auth.customer_tokens(customer)
+    return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
+class CustomerRegisterView(PublicView):
+    @extend_schema(request=RegisterInput, responses={201: CustomerOutput}, auth=[])
+    def post(self, request):
+        data = RegisterInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        customer = Customer(**{k: v for k, v in values.items() if k != "password"})
+        customer.set_password(values["password"])
+        try:
+            with transaction.atomic():
+                customer.save()
+        except IntegrityError:  # registered twice at once
+            raise serializers.ValidationError({"email": ["An account with this e-mail exists."]})
+        return Response({"customer": CustomerOutput(customer).data, **_customer_tokens(customer)}, status=status.HTTP_201_CREATED)
+
+
+class CustomerLoginInput(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(max_length=256, trim_whitespace=False)
+
+
+class CustomerLoginView(PublicView):
+    @extend_schema(request=CustomerLoginInput, responses={200: TokenPair}, auth=[])
+    def post(self, request):
+        data = CustomerLoginInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        email = data.validated_data["email"].strip().lower()
+        lock_name = f"customer:{email}"
+        if auth.is_locked(lock_name, request):
+            raise TooManyAttempts("Too many failed attempts: try again in a few minutes.", field="email")
+        customer = Customer.objects.filter(email__iexact=email, is_active=True).first()
+        if customer is None or not customer.check_password(data.validated_data["password"]):
+            auth.register_failure(lock_name, request)
+            raise InvalidCredentials("Wrong e-mail or password.", field="password")
+        auth.clear_failures(lock_name)
+        return Response(_customer_tokens(customer))
+
+
+class CustomerView(APIView):
+    authentication_classes = [auth.CustomerJWTAuthentication]
+    permission_classes = [auth.IsCustomer]
+
+    def customer(self, request) -> Customer:
+        return Customer.objects.get(pk=request.user.customer_id)
+
+
+class ProfileInput(serializers.Serializer):
+    first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+
+
+class CustomerMeView(CustomerView):
+    @extend_schema(responses={200: CustomerOutput})
+    def get(self, request):
+        return Response(CustomerOutput(self.customer(request)).data)
+
+    @extend_schema(request=ProfileInput, responses={200: CustomerOutput})
+    def patch(self, request):
+        data = ProfileInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        customer = self.customer(request)
+        for field, value in data.validated_data.items():
+            setattr(customer, field, value)
+        customer.save()
+        return Response(CustomerOutput(customer).data)
+
+
+class AddressSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CustomerAddress
+        fields = ["id", "label", "line1", "line2", "postal_code", "city", "country", "is_default"]
+        read_only_fields = ["id"]
+
+    def validate_postal_code(self, value):
+        if not value.replace(" ", "").isalnum():
+            raise serializers.ValidationError("Not a postal code.")
+        return value
+
+
+def _save_address(customer, serializer, instance=None):
+    with transaction.atomic():
+        if serializer.validated_data.get("is_default"):
+            customer.addresses.filter(is_default=True).exclude(pk=getattr(instance, "pk", None)).update(is_default=False)
+        return serializer.save(customer=customer)
+
+
+class CustomerAddressesView(CustomerView):
+    @extend_schema(responses={200: AddressSerializer(many=True)})
+    def get(self, request):
+        return Response(AddressSerializer(self.customer(request).addresses.all(), many=True).data)
+
+    @extend_schema(request=AddressSerializer, responses={201: AddressSerializer})
+    def post(self, request):
+        customer = self.customer(request)
+        serializer = AddressSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        address = _save_address(customer, serializer)
+        return Response(AddressSerializer(address).data, status=status.HTTP_201_CREATED)
+
+
+class CustomerAddressView(CustomerView):
+    def _address(self, request, address_id):
+        from django.http import Http404
+
+        address = self.customer(request).addresses.filter(pk=address_id).first()
+        if address is None:
+            raise Http404
+        return address
+
+    @extend_schema(request=AddressSerializer, responses={200: AddressSerializer})
+    def patch(self, request, address_id):
+        address = self._address(request, address_id)
+        serializer = AddressSerializer(address, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        return Response(AddressSerializer(_save_address(address.customer, serializer, address)).data)
+
+    def delete(self, request, address_id):
+        self._address(request, address_id).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,144 @@
+"""The audit trail: who (user, API key, customer or the system) changed what (object, fields
+with old and new values), when, in which request.
+
+Every save and delete of a model of an audited app is recorded by signal receivers, whatever
+the write path (API, admin, services, tasks). Bulk operations (QuerySet.update, bulk_create)
+bypass signals: services that use them call `record()` themselves."""
+from __future__ import annotations
+
+import contextvars
+import datetime
+import decimal
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from crm.observability import current_request_id
+
+
+@dataclass(frozen=True)
+class Actor:
+    type: str  # user, api_key, customer, system
+    id: str
+    label: str
+
+
+SYSTEM = Actor("system", "", "system")
+_request_var: contextvars.ContextVar[Any] = contextvars.ContextVar("audit_request", default=None)
+_actor_var: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("audit_actor", default=None)
+
+
+def current_actor() -> Actor:
+    explicit = _actor_var.get()
+    if explicit is not None:
+        return explicit
+    request = _request_var.get()
+    if request is None:
+        return SYSTEM
+    principal = getattr(request, "user", None)  # DRF sets the authenticated user here too
+    actor = getattr(principal, "audit_actor", None)
+    if actor is not None:
+        return actor
+    if principal is not None and getattr(principal, "is_authenticated", False):
+        return Actor("user", str(principal.pk), principal.get_username())
+    return Actor("anonymous", "", "anonymous")
+
+
+class acting_as:
+    """with acting_as(Actor("system", "", "beat: dunning")): ... — for tasks and commands."""
+
+    def __init__(self, actor: Actor):
+        self.actor = actor
+
+    def __enter__(self):
+        self._token = _actor_var.set(self.actor)
+        return self.actor
+
+    def __exit__(self, *exc):
+        _actor_var.reset(self._token)
+
+
+class AuditRequestMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_var.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _request_var.reset(token)
+
+
+def _json(value):
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _snapshot(instance: models.Model) -> dict[str, Any]:
+    return {f.attname: _json(getattr(instance, f.attname)) for f in instance._meta.concrete_fields
+            if f.attname not in _SECRET_FIELDS}
+
+
+_SECRET_FIELDS = {"password", "secret_hash"}
+
+
+def record(*, action: str, instance: models.Model | None = None, object_type: str = "", object_id: str = "",
+           changes: dict | None = None, actor: Actor | None = None) -> None:
+    from crm.models import AuditEntry
+
+    actor = actor or current_actor()
+    if instance is not None:
+        object_type = object_type or instance._meta.label_lower
+        object_id = object_id or str(instance.pk)
+    AuditEntry.objects.create(
+        actor_type=actor.type, actor_id=actor.id[:64], actor_label=actor.label[:200], action=action,
+        object_type=object_type, object_id=object_id[:64], object_repr=str(instance)[:200] if instance is not None else "",
+        changes=changes or {}, request_id=current_request_id()[:64],
+    )
+
+
+def _audited(sender) -> bool:
+    return sender._meta.app_label in settings.AUDITED_APPS and sender._meta.label_lower not in settings.AUDIT_EXCLUDED_MODELS
+
+
+def _before_save(sender, instance, raw=False, **kwargs):
+    if raw or not _audited(sender):
+        return
+    instance._audit_before = None
+    if instance.pk is not None and not instance._state.adding:
+        old = sender._base_manager.filter(pk=instance.pk).first()
+        instance._audit_before = _snapshot(old) if old is not None else None
+
+
+def _after_save(sender, instance, created, raw=False, **kwargs):
+    if raw or not _audited(sender):
+        return
+    after = _snapshot(instance)
+    before = getattr(instance, "_audit_before", None)
+    if created or before is None:
+        record(action="create", instance=instance, changes={k: [None, v] for k, v in after.items()})
+        return
+    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    if changes:
+        record(action="update", instance=instance, changes=changes)
+
+
+def _after_delete(sender, instance, **kwargs):
+    if _audited(sender):
+        record(action="delete", instance=instance, changes={k: [v, None] for k, v in _snapshot(instance).items()})
+
+
+def connect() -> None:
+    pre_save.connect(_before_save, dispatch_uid="crm_audit_pre_save")
+    post_save.connect(_after_save, dispatch_uid="crm_audit_post_save")
+    post_delete.connect(_after_delete, dispatch_uid="crm_audit_post_delete")

@@ -1,0 +1,60 @@
+"""Who changed what: API writes, admin writes and service writes land in the audit trail."""
+from django.test import Client as HttpClient
+
+from contexts.core.models import Client
+from crm.audit import Actor, acting_as
+from crm.models import AuditEntry
+from tests.factories.core import PersonClientFactory, StaffFactory
+
+
+def test_an_api_write_records_the_user_and_the_fields(api):
+    user = StaffFactory(username="sarah", role="sales")
+    api.force_authenticate(user)
+    response = api.post("/api/v1/clients/", {"kind": "person", "last_name": "Girard", "city": "Nantes"},
+                        format="json", HTTP_X_REQUEST_ID="req-audit-1")
+    entry = AuditEntry.objects.get(object_type="core.client", object_id=response.json()["id"])
+    assert (entry.action, entry.actor_type, entry.actor_label) == ("create", "user", "sarah")
+    assert entry.changes["last_name"] == [None, "Girard"]
+    assert entry.request_id == "req-audit-1"
+
+
+def test_an_admin_change_records_old_and_new_values_only_for_changed_fields(tenant):
+    client = PersonClientFactory(last_name="Petit", city="Metz", email="petit@exemple.fr", first_name="Jules")
+    browser = HttpClient(SERVER_NAME="alpha.testserver")
+    browser.force_login(StaffFactory(username="manon", role="manager"))
+    form = {"kind": "person", "first_name": "Jules", "last_name": "Petit", "company_name": "", "siren": "",
+            "email": "petit@exemple.fr", "phone": "", "address_line": "", "city": "Strasbourg", "postal_code": "",
+            "country": "FR", "vat_number": ""}
+    assert browser.post(f"/admin/core/client/{client.pk}/change/", form).status_code == 302
+    entry = AuditEntry.objects.filter(object_id=str(client.pk), action="update").get()
+    assert entry.actor_label == "manon"
+    assert set(entry.changes) == {"city", "updated_at"}
+    assert entry.changes["city"] == ["Metz", "Strasbourg"]
+
+
+def test_a_task_writes_as_the_system_or_as_named(tenant):
+    with acting_as(Actor("system", "", "beat: dunning")):
+        c = PersonClientFactory()
+    assert AuditEntry.objects.get(object_id=str(c.pk)).actor_label == "beat: dunning"
+    pk = str(c.pk)
+    c.delete()
+    deleted = AuditEntry.objects.get(object_id=pk, action="delete")
+    assert deleted.actor_type == "system"
+
+
+def test_passwords_and_key_hashes_never_reach_the_trail(tenant):
+    user = StaffFactory(username="paul")
+    entry = AuditEntry.objects.filter(object_type="accounts.user", object_id=str(user.pk)).first()
+    assert entry is not None and "password" not in entry.changes
+
+
+def test_the_trail_is_readable_in_the_admin_and_not_editable(tenant):
+    PersonClientFactory(last_name="Lambert")
+    browser = HttpClient(SERVER_NAME="alpha.testserver")
+    owner = StaffFactory(role="owner")
+    browser.force_login(owner)
+    listing = browser.get("/admin/crm/auditentry/")
+    assert listing.status_code == 200 and b"Lambert" in listing.content
+    entry = AuditEntry.objects.filter(object_type="core.client").first()
+    assert browser.post(f"/admin/crm/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Client.objects.count() == 1
