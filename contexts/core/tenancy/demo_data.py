@@ -53,6 +53,7 @@ def _seed_staff(password: str) -> list[str]:
         if created:
             user.set_password(password)
             user.save()
+        user.apply_role()  # groups follow the role (also for users made before the roles existed)
     return [u for u, _ in people]
 
 
