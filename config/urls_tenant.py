@@ -10,6 +10,8 @@ admin.site.site_title = "Comptoir"
 
 api_v1 = [
     path("", include("contexts.core.rest.urls")),
+    path("", include("contexts.catalog.rest.urls")),
+    path("", include("contexts.inventory.rest.urls")),
 ]
 
 urlpatterns = [

@@ -1,3 +1,103 @@
-"""The published interface of inventory: the only module other contexts may import (with events.py).
+"""The published interface of inventory: the only module other contexts may import (with
+events.py). Keyword-only functions returning frozen dataclasses or plain values; look-ups run a
+fixed number of queries whatever the number of ids."""
+from __future__ import annotations
 
-Functions take keyword arguments and return plain values or frozen dataclasses."""
+import datetime
+import uuid
+from dataclasses import dataclass
+from typing import Iterable
+
+from contexts.inventory.services import InsufficientStock, InvalidTransition  # noqa: F401  (re-exported)
+
+
+@dataclass(frozen=True)
+class Availability:
+    variant_id: uuid.UUID
+    on_hand: int
+    reserved: int
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+def availability(*, variant_ids: Iterable[uuid.UUID], location_id: uuid.UUID | None = None,
+                 web_only: bool = False) -> dict[uuid.UUID, Availability]:
+    """Stock per variant, summed over locations (or one location, or web-serving ones)."""
+    from django.db.models import Sum
+
+    from contexts.inventory.models import StockItem
+
+    ids = list(variant_ids)
+    qs = StockItem.objects.filter(variant_id__in=ids)
+    if location_id:
+        qs = qs.filter(location_id=location_id)
+    if web_only:
+        qs = qs.filter(location__serves_web=True, location__is_active=True)
+    rows = qs.values("variant_id").annotate(on_hand=Sum("on_hand"), reserved=Sum("reserved"))
+    found = {r["variant_id"]: Availability(r["variant_id"], r["on_hand"], r["reserved"]) for r in rows}
+    return {v: found.get(v, Availability(v, 0, 0)) for v in ids}
+
+
+def products_in_stock() -> set[uuid.UUID]:
+    from django.db.models import F
+
+    from contexts.inventory.models import StockItem
+
+    return set(StockItem.objects.filter(on_hand__gt=F("reserved"), location__is_active=True)
+               .values_list("product_id", flat=True).distinct())
+
+
+def reserve(*, variant_id: uuid.UUID, quantity: int, reference: str, location_id: uuid.UUID | None = None,
+            ttl_seconds: int = 1200) -> uuid.UUID:
+    from contexts.inventory import services
+
+    return services.reserve(variant_id=variant_id, quantity=quantity, reference=reference, location_id=location_id,
+                            ttl=datetime.timedelta(seconds=ttl_seconds)).id
+
+
+def release(*, reservation_id: uuid.UUID) -> None:
+    from contexts.inventory import services
+
+    services.release(reservation_id=reservation_id)
+
+
+def release_reference(*, reference: str) -> int:
+    from contexts.inventory import services
+
+    return services.release_by_reference(reference=reference)
+
+
+def commit(*, reservation_id: uuid.UUID) -> None:
+    from contexts.inventory import services
+
+    services.commit(reservation_id=reservation_id)
+
+
+def sell(*, variant_id: uuid.UUID, location_id: uuid.UUID, quantity: int, reference: str) -> None:
+    from contexts.inventory import services
+
+    services.sell_now(variant_id=variant_id, location_id=location_id, quantity=quantity, reference=reference)
+
+
+def receive(*, variant_id: uuid.UUID, product_id: uuid.UUID, location_id: uuid.UUID, quantity: int,
+            reference: str = "") -> None:
+    from contexts.inventory import services
+
+    services.receive(variant_id=variant_id, product_id=product_id, location_id=location_id, quantity=quantity,
+                     reference=reference)
+
+
+def set_reorder_point(*, variant_id: uuid.UUID, location_id: uuid.UUID, reorder_point: int) -> None:
+    from contexts.inventory import services
+
+    services.set_reorder_point(variant_id=variant_id, location_id=location_id, reorder_point=reorder_point)
+
+
+def create_location(*, code: str, name: str, kind: str, serves_web: bool = False) -> uuid.UUID:
+    from contexts.inventory import services
+    from contexts.inventory.models import Location
+
+    existing = Location.objects.filter(code=code).values_list("id", flat=True).first()
+    return existing or services.location_create(code=code, name=name, kind=kind, serves_web=serves_web).id

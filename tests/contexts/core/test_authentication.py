@@ -34,9 +34,9 @@ def test_staff_logs_in_and_uses_the_token(api):
 
 
 def test_a_token_of_tenant_a_is_refused_on_tenant_b_even_for_the_same_user_id(api, other_tenant):
-    alpha_user = StaffFactory(username="manon", role="owner")
+    StaffFactory(username="manon", role="owner")
     with tenant_context(other_tenant):
-        beta_user = StaffFactory(username="manon", role="owner")
+        StaffFactory(username="manon", role="owner")
     tokens = _login(api, "manon").json()
     beta = make_api_client(host="beta.testserver")
     beta.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")

@@ -1,0 +1,1 @@
+"""Catalog commands, by topic: categories, products, pricing."""

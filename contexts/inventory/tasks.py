@@ -1,0 +1,12 @@
+from celery import shared_task
+from celery.schedules import crontab
+
+from crm.jobs import tenant_job
+
+
+@tenant_job(schedule=crontab(minute="*"))
+@shared_task(name="inventory.release_expired_reservations")
+def release_expired_reservations() -> int:
+    from contexts.inventory import services
+
+    return services.release_expired()
