@@ -96,6 +96,16 @@ class Variant(models.Model):
         return " / ".join(str(v) for v in self.attributes.values())
 
 
+class SearchWord(models.Model):
+    """Every word of the catalog's search text, once: typo correction looks here (a small
+    table with a trigram index) before running the full-text search again."""
+
+    word = models.CharField(max_length=60, primary_key=True)
+
+    class Meta:
+        ordering = ["word"]
+
+
 class ProductImage(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")

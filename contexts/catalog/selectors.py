@@ -35,32 +35,50 @@ def product_list(*, category_id: uuid.UUID | None = None, min_price: Decimal | N
 
 
 SEARCH_SQL = """
-SELECT v.id,
-       (v.sku = %(upper)s OR v.ean13 = %(raw)s) AS exact,
-       ts_rank(v.search_vector, plainto_tsquery('french', %(q)s)) AS rank,
-       word_similarity(%(q)s, v.name_norm) AS sim
-  FROM catalog_variant v
- WHERE v.is_active
-   AND (v.sku = %(upper)s OR v.ean13 = %(raw)s
-        OR v.search_vector @@ plainto_tsquery('french', %(q)s)
-        OR %(q)s <%% v.name_norm)
- ORDER BY exact DESC, rank DESC, sim DESC, v.sku
- LIMIT %(limit)s
+(SELECT id, 0 AS tier, 0::real AS score, sku FROM catalog_variant
+  WHERE is_active AND (sku = %(upper)s OR ean13 = %(raw)s) LIMIT %(limit)s)
+UNION ALL
+(SELECT id, 1, ts_rank(search_vector, plainto_tsquery('french', %(q)s)), sku FROM catalog_variant
+  WHERE is_active AND search_vector @@ plainto_tsquery('french', %(q)s)
+  ORDER BY 3 DESC, sku LIMIT %(limit)s)
 """
+
+CORRECT_SQL = """
+SELECT w.input,
+       (SELECT s.word FROM catalog_searchword s WHERE s.word %% w.input
+         ORDER BY similarity(s.word, w.input) DESC, s.word LIMIT 1)
+  FROM unnest(%(words)s::text[]) AS w(input)
+"""
+
+
+def _run(cursor, q: str, raw: str, limit: int) -> list[uuid.UUID]:
+    cursor.execute(SEARCH_SQL, {"q": q, "raw": raw, "upper": raw.upper(), "limit": limit})
+    seen, out = set(), []
+    for row in cursor.fetchall():
+        if row[0] not in seen:
+            seen.add(row[0])
+            out.append(row[0])
+    return out
 
 
 def search_variant_ids(*, q: str, limit: int = 20) -> list[uuid.UUID]:
     """Exact SKU or barcode first, then French full-text rank (stems: "echarpes" finds
-    "écharpe"), then trigram word similarity (typos)."""
+    "écharpe", accents ignored). When that finds too little, each word is corrected to the
+    closest catalog word by trigram similarity ("echape" -> "echarpe") and the search runs
+    again: typo-tolerant at the cost of a lookup in a small dictionary, not a scan."""
     raw = (q or "").strip()
     norm = normalize(raw)
     if not norm:
         return []
     with connection.cursor() as cursor:
-        # Word similarity from 0.4 (default 0.6) tolerates a dropped or doubled letter.
-        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', '0.4', false)")
-        cursor.execute(SEARCH_SQL, {"q": norm, "raw": raw, "upper": raw.upper(), "limit": limit})
-        return [row[0] for row in cursor.fetchall()]
+        ids = _run(cursor, norm, raw, limit)
+        words = [w for w in norm.split() if len(w) >= 3]
+        if len(ids) < limit and words:
+            cursor.execute(CORRECT_SQL, {"words": words})
+            corrected = " ".join((fix or word) for word, fix in cursor.fetchall())
+            if corrected != " ".join(words):
+                ids += [i for i in _run(cursor, corrected, raw, limit) if i not in set(ids)]
+    return ids[:limit]
 
 
 def search(*, q: str, limit: int = 20) -> list[Variant]:

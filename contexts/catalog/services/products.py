@@ -4,7 +4,9 @@ import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Iterable, Mapping
 
-from django.db import transaction
+import re
+
+from django.db import connection, transaction
 from stdnum import ean
 
 from contexts.catalog.models import Category, Product, VatClass, Variant
@@ -19,6 +21,17 @@ def validate_ean13(code: str, *, field: str = "ean13") -> str:
     if len(code) != 13 or not ean.is_valid(code):
         raise InvalidInput("Not a valid EAN-13 (13 digits with a correct check digit).", field=field)
     return code
+
+
+_WORD = re.compile(r"[a-z0-9]{3,60}")
+
+
+def index_words(texts) -> None:
+    """Adds the words of these (normalised) texts to the typo-correction dictionary."""
+    words = sorted({w for t in texts for w in _WORD.findall(t) if not w.isdigit()})
+    if words:
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO catalog_searchword (word) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING", [words])
 
 
 def _search_fields(product: Product, variant: Variant) -> tuple[str, str]:
@@ -76,6 +89,7 @@ def product_create(*, name: str, category_id: uuid.UUID, vat_code: str = "normal
             variant.name_norm, variant.search_text = _search_fields(product, variant)
             objs.append(variant)
         Variant.objects.bulk_create(objs)
+        index_words(v.search_text for v in objs)
     return product
 
 
@@ -86,6 +100,7 @@ def product_reindex(*, product_id: uuid.UUID) -> None:
     for variant in variants:
         variant.name_norm, variant.search_text = _search_fields(product, variant)
     Variant.objects.bulk_update(variants, ["name_norm", "search_text"])
+    index_words(v.search_text for v in variants)
 
 
 def set_price(*, variant_id: uuid.UUID, price: Decimal | str) -> Variant:

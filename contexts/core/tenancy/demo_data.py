@@ -7,7 +7,9 @@ import random
 
 from django.db import transaction
 
+from contexts.catalog import api as catalog_api
 from contexts.core import api as core_api
+from contexts.inventory import api as inventory_api
 
 FIRST_NAMES = ["Camille", "Léa", "Manon", "Chloé", "Inès", "Jade", "Louise", "Emma", "Lucas", "Hugo",
                "Louis", "Gabriel", "Arthur", "Jules", "Raphaël", "Nathan", "Théo", "Zoé", "Élodie", "Mathis"]
@@ -57,8 +59,64 @@ def _seed_staff(password: str) -> list[str]:
     return [u for u, _ in people]
 
 
+CATALOG = {
+    ("Mode", "Écharpes"): ("Écharpe", ["en laine mérinos", "en cachemire", "en coton bio", "à franges", "tricotée main", "en lin lavé"], ["Unique"], (19, 89)),
+    ("Mode", "Pulls"): ("Pull", ["marin rayé", "col roulé", "en laine d'agneau", "torsadé", "en coton", "oversize"], ["S", "M", "L", "XL"], (39, 129)),
+    ("Mode", "Bonnets"): ("Bonnet", ["côtelé", "à pompon", "en alpaga", "pêcheur"], ["Unique"], (15, 45)),
+    ("Mode", "Chaussettes"): ("Chaussettes", ["rayées", "en laine", "à motifs", "de randonnée"], ["36-40", "41-45"], (8, 19)),
+    ("Maison", "Bougies"): ("Bougie", ["parfumée figue", "parfumée cèdre", "en cire de soja", "trois mèches"], ["150 g", "300 g"], (12, 39)),
+    ("Maison", "Arts de la table"): ("Tasse", ["en grès", "émaillée", "à café", "à thé"], ["Unique"], (9, 24)),
+    ("Maison", "Linge"): ("Plaid", ["en laine", "à carreaux", "en lin", "matelassé"], ["130x170", "150x200"], (49, 149)),
+    ("Papeterie", "Carnets"): ("Carnet", ["ligné", "pointillé", "en cuir", "recyclé"], ["A5", "A6"], (6, 29)),
+}
+COLOURS = ["Bleu", "Rouge", "Vert sapin", "Écru", "Noir", "Gris chiné", "Moutarde", "Bordeaux"]
+LOCATIONS = [("paris-bastille", "Boutique Paris Bastille", "shop", False), ("lyon-croix-rousse", "Boutique Lyon Croix-Rousse", "shop", False),
+             ("metz-centre", "Boutique Metz Centre", "shop", False), ("entrepot-orleans", "Entrepôt Orléans", "warehouse", True)]
+
+
+def _ean(n: int) -> str:
+    from stdnum import ean
+
+    body = f"3760{n:08d}"
+    return body + ean.calc_check_digit(body)
+
+
+def _seed_catalog_and_stock(rng: random.Random) -> tuple[int, int]:
+    if catalog_api.category_id_by_slug(slug="mode"):
+        return 0, 0
+    locations = [inventory_api.create_location(code=c, name=n, kind=k, serves_web=w) for c, n, k, w in LOCATIONS]
+    roots, n_products, n_variants, serial = {}, 0, 0, 0
+    for (root, leaf), (noun, adjectives, sizes, (lo, hi)) in CATALOG.items():
+        if root not in roots:
+            roots[root] = catalog_api.create_category(name=root)
+        leaf_id = catalog_api.create_category(name=leaf, parent_id=roots[root])
+        for adjective in adjectives:
+            for colour in rng.sample(COLOURS, 6):
+                n_products += 1
+                price = f"{rng.randint(lo, hi)}.{rng.choice(['00', '50', '90', '95'])}"
+                variants = []
+                for size in sizes:
+                    serial += 1
+                    variants.append({"sku": f"{noun[:3].upper()}-{n_products:04d}-{size.replace(' ', '')}",
+                                     "ean13": _ean(serial), "price": price, "attributes": {"taille": size, "couleur": colour}})
+                made = catalog_api.create_product(
+                    name=f"{noun} {adjective} {colour.lower()}", category_id=leaf_id, variants=variants,
+                    vat_code="normal", brand=rng.choice(["Maison Comptoir", "Atelier du Nord", "Les Tricots de Lise"]),
+                    description=f"{noun} {adjective}, coloris {colour.lower()}. Fabriqué en France.")
+                for v in made:
+                    n_variants += 1
+                    for loc in rng.sample(locations[:3], 2) + [locations[3]]:
+                        inventory_api.receive(variant_id=v.id, product_id=v.product_id, location_id=loc,
+                                              quantity=rng.randint(0, 25) or 1, reference="demo: stock initial")
+                        inventory_api.set_reorder_point(variant_id=v.id, location_id=loc, reorder_point=3)
+    return n_products, n_variants
+
+
 def seed_demo(*, rng: random.Random, password: str) -> list[str]:
     lines = []
+    with transaction.atomic():
+        products, variants = _seed_catalog_and_stock(rng)
+    lines.append(f"catalog: {products} products, {variants} variants in 3 shops and a warehouse")
     lines.append(f"clients: {_seed_clients(rng)} created")
     lines.append(f"staff: {', '.join(_seed_staff(password))} (password as admin)")
     return lines

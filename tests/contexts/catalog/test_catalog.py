@@ -229,3 +229,17 @@ def test_price_change_publishes_an_event(tenant):
     products.set_price(variant_id=v.id, price="12.50")
     event = OutboxEvent.objects.get(name="catalog.price.changed.v1")
     assert event.payload["old_price"] == "10.00" and event.payload["new_price"] == "12.50"
+
+
+def test_product_admin_list_has_a_bounded_query_count(tenant):
+    from django.test import Client as HttpClient
+
+    from tests.factories.core import StaffFactory
+
+    browser = HttpClient(SERVER_NAME="alpha.testserver")
+    browser.force_login(StaffFactory(role="manager"))
+    f.product("Pull 0", sizes=("S", "M"))
+    few = count_queries(browser.get, "/admin/catalog/product/")
+    for i in range(10):
+        f.product(f"Pull {i + 1}", sizes=("S", "M"))
+    assert count_queries(browser.get, "/admin/catalog/product/") == few

@@ -169,3 +169,20 @@ def test_availability_lookup_runs_the_same_queries_for_1_and_100_variants(tenant
     ids = [f.stocked(3, loc=loc)[0] for _ in range(100)]
     assert count_queries(inventory_api.availability, variant_ids=ids[:1]) == count_queries(inventory_api.availability, variant_ids=ids)
     assert inventory_api.availability(variant_ids=ids + [uuid.uuid4()])[ids[5]].available == 3
+
+
+@pytest.mark.parametrize("page", ["stockitem", "stockmovement", "reservation", "stockalert"])
+def test_inventory_admin_lists_have_a_bounded_query_count(tenant, page):
+    from django.test import Client as HttpClient
+
+    from tests.factories.core import StaffFactory
+
+    browser = HttpClient(SERVER_NAME="alpha.testserver")
+    browser.force_login(StaffFactory(role="manager"))
+    variant, _, shop = f.stocked(3, reorder_point=5)
+    services.reserve(variant_id=variant, quantity=1, reference="cart:a")
+    few = count_queries(browser.get, f"/admin/inventory/{page}/")
+    for i in range(8):
+        v, _, loc = f.stocked(3, reorder_point=5)
+        services.reserve(variant_id=v, quantity=1, reference=f"cart:{i}")
+    assert count_queries(browser.get, f"/admin/inventory/{page}/") == few
