@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("contexts.core.rest.urls")),
     path("", include("contexts.catalog.rest.urls")),
     path("", include("contexts.inventory.rest.urls")),
+    path("", include("contexts.finance.rest.urls")),
 ]
 
 urlpatterns = [

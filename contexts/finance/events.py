@@ -1,1 +1,20 @@
 """Events published by finance: contracts (add fields, never rename). Plain Python only."""
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from decimal import Decimal
+
+from crm.events import Event
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class InvoiceIssued(Event):
+    name = "finance.invoice.issued.v1"
+    invoice_id: uuid.UUID
+    number: str
+    kind: str  # invoice or credit_note
+    client_id: uuid.UUID
+    order_id: uuid.UUID | None
+    total_gross: Decimal
+    currency: str

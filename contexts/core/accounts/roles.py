@@ -21,7 +21,7 @@ ROLE_RULES: dict[str, list[tuple[str, set[str]]]] = {
     Role.ADMIN: [(app, ALL) for app in (*BUSINESS_APPS, "accounts", "crm")],
     Role.MANAGER: [(app, WRITE) for app in ("core", "catalog", "inventory", "commercial", "engagement", "logistics", "pos")]
                   + [("finance", READ), ("crm", READ)],
-    Role.ACCOUNTANT: [("finance", WRITE), ("core", READ), ("commercial", READ), ("pos", READ), ("crm", READ)],
+    Role.ACCOUNTANT: [("finance", ALL), ("core", READ), ("commercial", READ), ("pos", READ), ("crm", READ)],
     Role.SALES: [("core", WRITE), ("commercial", WRITE), ("engagement", WRITE), ("catalog", READ), ("inventory", READ)],
     Role.CASHIER: [("pos", WRITE), ("catalog", READ), ("inventory", READ), ("core", {"view", "add"})],
     Role.VIEWER: [(app, READ) for app in BUSINESS_APPS],

@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from contexts.core import api as core_api
 from contexts.finance.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, InvoiceVatLine
+from contexts.finance.events import InvoiceIssued as InvoiceIssuedEvent
 from contexts.finance.services import totals as totals_mod
+from crm import eventbus
 from crm.money import price
 from crm.rest.errors import DomainError, InvalidInput, NotFound
 
@@ -194,6 +196,9 @@ def invoice_issue(*, invoice_id: uuid.UUID, issue_date: datetime.date | None = N
         invoice.status = InvoiceStatus.ISSUED
         invoice.issued_at = timezone.now()
         invoice.save()
+        eventbus.publish(InvoiceIssuedEvent(invoice_id=invoice.id, number=invoice.number, kind=invoice.kind,
+                                            client_id=invoice.client_id, order_id=invoice.order_id,
+                                            total_gross=invoice.total_gross, currency=invoice.currency))
         transaction.on_commit(lambda: documents.schedule_render(invoice_id=invoice.id))
     return invoice
 

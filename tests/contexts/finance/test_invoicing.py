@@ -134,3 +134,11 @@ def test_credit_note_references_the_original_and_has_its_own_sequence(seller):
 def test_a_draft_cannot_be_credited(seller):
     with pytest.raises(InvalidInput):
         invoicing.credit_note_create(invoice_id=draft_invoice().id)
+
+
+def test_issuing_publishes_the_event(seller):
+    from crm.models import OutboxEvent
+
+    invoice = issued_invoice()
+    event = OutboxEvent.objects.get(name="finance.invoice.issued.v1")
+    assert event.payload["number"] == invoice.number and event.payload["total_gross"] == "95.00"
