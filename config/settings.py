@@ -223,6 +223,12 @@ MEDIA_ROOT = BASE_DIR / env("MEDIA_DIR", "var/media")
 MEDIA_URL = "/media/"
 WHITENOISE_USE_FINDERS = True
 
+# Stripe: the official library; STRIPE_API_BASE points it at a local fake (localstripe) in tests.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", "sk_test_comptoir")
+STRIPE_API_BASE = env("STRIPE_API_BASE", "")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", "whsec_comptoir_dev")
+STRIPE_WEBHOOK_TOLERANCE = int(env("STRIPE_WEBHOOK_TOLERANCE", "300"))
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Comptoir <no-reply@comptoir.localhost>")
 

@@ -51,3 +51,8 @@ class TenantBeatScheduler(TenantAwareDatabaseScheduler):
 
     def get_tenant_schema_names(self, exclude_schemas):
         return []
+
+    def setup_schedule(self):
+        # The jobs declared in code, read when beat starts (not a snapshot taken at import).
+        self.app.conf.beat_schedule = {**beat_schedule(), **(self.app.conf.beat_schedule or {})}
+        super().setup_schedule()

@@ -83,11 +83,14 @@ def connect_celery_signals() -> None:
             headers["request_id"] = current_request_id()
 
     def _prerun(task=None, **kwargs):
-        rid = getattr(task.request, "request_id", None) or (task.request.headers or {}).get("request_id") if task else None
-        task._comptoir_rid_token = request_id_var.set(rid or uuid.uuid4().hex)
+        if task is None:
+            return
+        rid = getattr(task.request, "request_id", None) or (task.request.headers or {}).get("request_id")
+        # On the request, not the task object: a threaded worker shares task objects.
+        task.request.comptoir_rid_token = request_id_var.set(rid or uuid.uuid4().hex)
 
     def _postrun(task=None, **kwargs):
-        token = getattr(task, "_comptoir_rid_token", None)
+        token = getattr(task.request, "comptoir_rid_token", None) if task is not None else None
         if token is not None:
             try:
                 request_id_var.reset(token)

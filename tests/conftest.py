@@ -9,13 +9,18 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
+from tests.stripe_server import localstripe, stripe_api  # noqa: F401  (fake Stripe on loopback)
 from tests.worker import celery_worker  # noqa: F401  (session fixture: a real Celery worker)
-
-os.environ.setdefault("CELERY_QUEUE", f"comptoir-test-{os.getpid()}")
-
 
 def pytest_configure(config):
     from django.conf import settings
+
+    # A queue of this test session's own: no other worker (./dev run, a parallel run) eats its tasks.
+    # Set here, after pytest-django loaded the settings, and on the Celery app as well.
+    from config.celery import app as celery_app
+
+    settings.CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TEST_QUEUE", f"comptoir-test-{os.getpid()}")
+    celery_app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
 
     os.makedirs(settings.STATIC_ROOT, exist_ok=True)  # whitenoise warns when it is missing
     # Fast hashing in tests (PBKDF2's deliberate slowness is no test's subject).

@@ -18,3 +18,25 @@ class InvoiceIssued(Event):
     order_id: uuid.UUID | None
     total_gross: Decimal
     currency: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PaymentReceived(Event):
+    name = "finance.payment.received.v1"
+    payment_id: uuid.UUID
+    client_id: uuid.UUID
+    method: str
+    amount: Decimal
+    currency: str
+    invoice_ids: list = dataclasses.field(default_factory=list)
+    order_id: uuid.UUID | None = None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PaymentRejected(Event):
+    name = "finance.payment.rejected.v1"
+    payment_id: uuid.UUID
+    client_id: uuid.UUID
+    amount: Decimal
+    reason: str
+    order_id: uuid.UUID | None = None

@@ -154,3 +154,78 @@ class InvoiceDocument(models.Model):
     file = models.FileField(upload_to=_document_path)
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class PaymentMethod(models.TextChoices):
+    STRIPE = "stripe", "Card (Stripe)"
+    TRANSFER = "transfer", "Bank transfer"
+    CHEQUE = "cheque", "Cheque"
+    CASH = "cash", "Cash"
+
+
+class PaymentStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class Payment(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client_id = models.UUIDField(db_index=True)
+    order_id = models.UUIDField(null=True, blank=True, db_index=True)
+    method = models.CharField(max_length=10, choices=PaymentMethod.choices)
+    status = models.CharField(max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.PENDING)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    refunded_amount = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    currency = models.CharField(max_length=3, default="EUR")
+    reference = models.CharField(max_length=100, blank=True, help_text="cheque number, transfer reference...")
+    stripe_payment_intent = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    stripe_last_event_at = models.IntegerField(null=True, blank=True, help_text="created time of the last Stripe event applied")
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    failure_reason = models.CharField(max_length=200, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="finance_payment_positive"),
+            models.CheckConstraint(condition=Q(refunded_amount__gte=0) & Q(refunded_amount__lte=models.F("amount")),
+                                   name="finance_refund_within_payment"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_method_display()} {self.amount} {self.currency} ({self.status})"
+
+
+class Allocation(models.Model):
+    """The part of a payment that settles an invoice."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations")
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="finance_allocation_positive")]
+
+
+class Refund(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    stripe_refund_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="finance_refund_positive")]
+
+
+class StripeEvent(models.Model):
+    """A Stripe webhook event applied in this tenant: each event id once."""
+
+    event_id = models.CharField(max_length=100, primary_key=True)
+    type = models.CharField(max_length=100)
+    created = models.IntegerField()
+    received_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,1 @@
+"""The only place finance talks to outside systems."""
