@@ -24,11 +24,12 @@ def wait_until(predicate, *, timeout: float = 20.0, interval: float = 0.1, messa
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker):
+def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.conf import settings
     from django.db import connection
 
     test_db = connection.settings_dict["NAME"]
+    mail_dir = tmp_path_factory.mktemp("worker-mail")
     url = urlsplit(settings.DATABASE_URL)
     env = dict(os.environ)
     env.update(
@@ -38,6 +39,9 @@ def celery_worker(django_db_setup, django_db_blocker):
         CELERY_RESULT_BACKEND=settings.CELERY_RESULT_BACKEND,
         CELERY_TASK_ALWAYS_EAGER="0",
         LOG_LEVEL="WARNING",
+        # Mail the worker sends lands in files the tests can read.
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(mail_dir),
         DB_CONN_MAX_AGE="0",
     )
     log = open(ROOT / "var" / "test-worker.log", "ab") if (ROOT / "var").is_dir() else subprocess.DEVNULL
@@ -52,6 +56,7 @@ def celery_worker(django_db_setup, django_db_blocker):
 
         with django_db_blocker.unblock():
             assert worker_tasks.ping.apply_async(headers={"_schema_name": "public"}).get(timeout=60) == "pong"
+        proc.mail_dir = mail_dir
         yield proc
     finally:
         proc.terminate()

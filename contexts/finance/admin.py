@@ -1,6 +1,9 @@
 from django.contrib import admin, messages
 
-from contexts.finance.models import Invoice, InvoiceDocument, InvoiceLine, InvoiceSequence, InvoiceVatLine
+from contexts.finance.models import (
+    Allocation, DunningState, Installment, Invoice, InvoiceDocument, InvoiceLine, InvoiceSequence, InvoiceVatLine, Payment,
+    PaymentSchedule, Refund, Reminder,
+)
 from contexts.finance.services import invoicing
 from crm.rest.errors import DomainError
 
@@ -41,6 +44,38 @@ class InvoiceDocumentInline(admin.TabularInline):
         return False
 
 
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReminderInline(ReadOnlyInline):
+    model = Reminder
+    fields = ("level", "kind", "sent_to", "subject", "amount_due", "sent_at")
+    readonly_fields = fields
+    verbose_name_plural = "dunning history"
+
+
+class DunningStateInline(admin.StackedInline):
+    model = DunningState
+    extra = 0
+    can_delete = False
+    fields = ("level", "hold", "hold_until", "hold_note")
+    readonly_fields = ("level",)
+
+
+class AllocationInline(ReadOnlyInline):
+    model = Allocation
+    fields = ("payment", "invoice", "amount", "created_at")
+    readonly_fields = fields
+
+
 @admin.register(Invoice)
 class InvoiceAdmin(admin.ModelAdmin):
     list_display = ("__str__", "kind", "status", "buyer_name", "issue_date", "due_date", "total_gross")
@@ -48,7 +83,7 @@ class InvoiceAdmin(admin.ModelAdmin):
     search_fields = ("number", "buyer_name", "client_id")
     date_hierarchy = "issue_date"
     list_select_related = ("original",)
-    inlines = [InvoiceLineInline, InvoiceVatLineInline, InvoiceDocumentInline]
+    inlines = [InvoiceLineInline, InvoiceVatLineInline, InvoiceDocumentInline, AllocationInline, ReminderInline, DunningStateInline]
     actions = ["issue_selected", "credit_selected"]
     readonly_fields = ("number", "status", "kind", "original", "issue_date", "due_date", "issued_at",
                        "total_net", "total_vat", "total_gross", "sequence_year", "sequence_number")
@@ -94,6 +129,58 @@ class InvoiceSequenceAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RefundInline(ReadOnlyInline):
+    model = Refund
+    fields = ("amount", "reason", "stripe_refund_id", "created_at")
+    readonly_fields = fields
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "method", "status", "amount", "refunded_amount", "reference", "client_id")
+    list_filter = ("method", "status")
+    search_fields = ("reference", "stripe_payment_intent", "=client_id")
+    readonly_fields = [f.name for f in Payment._meta.fields]
+    inlines = [AllocationInline, RefundInline]
+
+    def has_add_permission(self, request):
+        return False  # payments are recorded through the API or Stripe
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class InstallmentInline(ReadOnlyInline):
+    model = Installment
+    fields = ("position", "due_date", "amount")
+    readonly_fields = fields
+
+
+@admin.register(PaymentSchedule)
+class PaymentScheduleAdmin(admin.ModelAdmin):
+    list_display = ("invoice", "created_at")
+    list_select_related = ("invoice",)
+    readonly_fields = ("invoice",)
+    inlines = [InstallmentInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ("sent_at", "invoice", "level", "kind", "sent_to", "amount_due")
+    list_filter = ("level", "kind")
+    list_select_related = ("invoice",)
+    readonly_fields = [f.name for f in Reminder._meta.fields]
 
     def has_add_permission(self, request):
         return False

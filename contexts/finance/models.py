@@ -229,3 +229,58 @@ class StripeEvent(models.Model):
     type = models.CharField(max_length=100)
     created = models.IntegerField()
     received_at = models.DateTimeField(auto_now_add=True)
+
+
+class PaymentSchedule(models.Model):
+    """An invoice paid in installments whose due dates fall on business days."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="schedule")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class Installment(models.Model):
+    schedule = models.ForeignKey(PaymentSchedule, on_delete=models.CASCADE, related_name="installments")
+    position = models.PositiveSmallIntegerField()
+    due_date = models.DateField()
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["schedule", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "position"], name="finance_installment_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="finance_installment_positive"),
+        ]
+
+
+class DunningHold(models.TextChoices):
+    NONE = "", "None"
+    DISPUTE = "dispute", "Dispute open"
+    PROMISE = "promise", "Payment promised"
+
+
+class DunningState(models.Model):
+    """The dunning of one invoice: level reached, and a hold (dispute, promise) that pauses it."""
+
+    invoice = models.OneToOneField(Invoice, on_delete=models.CASCADE, related_name="dunning")
+    level = models.PositiveSmallIntegerField(default=0)
+    hold = models.CharField(max_length=10, choices=DunningHold.choices, blank=True, default="")
+    hold_until = models.DateField(null=True, blank=True)
+    hold_note = models.CharField(max_length=200, blank=True)
+
+
+class Reminder(models.Model):
+    """A reminder sent: the dunning history shown on the invoice."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="reminders")
+    level = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20)  # email, formal_notice
+    sent_to = models.EmailField(blank=True)
+    subject = models.CharField(max_length=200)
+    amount_due = models.DecimalField(max_digits=14, decimal_places=2)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["invoice", "level"]
+        constraints = [models.UniqueConstraint(fields=["invoice", "level"], name="finance_one_reminder_per_level")]

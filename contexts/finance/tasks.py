@@ -23,3 +23,13 @@ def render_missing_documents() -> int:
     for invoice_id in ids:
         documents.render_document(invoice_id=invoice_id)
     return len(ids)
+
+
+@tenant_job(schedule=crontab(hour=8, minute=0))
+@shared_task(name="finance.run_dunning")
+def run_dunning() -> int:
+    from contexts.finance.services import dunning
+    from crm.audit import Actor, acting_as
+
+    with acting_as(Actor("system", "", "beat: dunning")):
+        return dunning.run()

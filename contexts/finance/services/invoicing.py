@@ -15,6 +15,7 @@ from django.utils import timezone
 from contexts.core import api as core_api
 from contexts.finance.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, InvoiceVatLine
 from contexts.finance.events import InvoiceIssued as InvoiceIssuedEvent
+from contexts.finance.services import calendar
 from contexts.finance.services import totals as totals_mod
 from crm import eventbus
 from crm.money import price
@@ -191,7 +192,7 @@ def invoice_issue(*, invoice_id: uuid.UUID, issue_date: datetime.date | None = N
         invoice.sequence_year = issue_date.year
         invoice.sequence_number, invoice.number = _next_number(invoice.kind, issue_date.year)
         invoice.issue_date = issue_date
-        invoice.due_date = issue_date + datetime.timedelta(days=invoice.payment_terms_days)
+        invoice.due_date = calendar.due_date(issue_date, days=invoice.payment_terms_days)  # a business day
         invoice.delivery_date = invoice.delivery_date or issue_date
         invoice.status = InvoiceStatus.ISSUED
         invoice.issued_at = timezone.now()

@@ -21,7 +21,9 @@ def test_issue_numbers_freezes_and_totals(seller):
         (D("20.00"), D("58.33"), D("11.67")), (D("5.50"), D("23.70"), D("1.30")),
     ]
     assert invoice.seller_siren == "732829320" and invoice.buyer_is_business
-    assert invoice.due_date == invoice.issue_date + datetime.timedelta(days=30)
+    from contexts.finance.services.calendar import due_date, is_business_day
+
+    assert invoice.due_date == due_date(invoice.issue_date, days=30) and is_business_day(invoice.due_date)
     assert issued_invoice().number == f"FA-{YEAR}-000002"
 
 

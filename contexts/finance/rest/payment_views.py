@@ -1,0 +1,135 @@
+"""Finance API: payments, refunds, schedules, dunning."""
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from contexts.finance.models import Installment, Invoice, Payment, Reminder
+from contexts.finance.services import dunning, payments, schedules
+
+
+class AllocationOutput(serializers.Serializer):
+    invoice_id = serializers.UUIDField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class PaymentOutput(serializers.ModelSerializer):
+    allocations = AllocationOutput(many=True, read_only=True)
+
+    class Meta:
+        model = Payment
+        fields = ["id", "client_id", "order_id", "method", "status", "amount", "refunded_amount", "currency",
+                  "reference", "failure_reason", "received_at", "created_at", "allocations"]
+
+
+class ManualPaymentInput(serializers.Serializer):
+    client_id = serializers.UUIDField()
+    method = serializers.ChoiceField(choices=["transfer", "cheque", "cash"])
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    invoice_ids = serializers.ListField(child=serializers.UUIDField(), required=False, allow_empty=True)
+
+
+class CardPaymentInput(serializers.Serializer):
+    client_id = serializers.UUIDField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    payment_method = serializers.CharField(max_length=100)
+    invoice_ids = serializers.ListField(child=serializers.UUIDField(), required=False, allow_empty=True)
+
+
+class RefundInput(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = PaymentOutput
+    queryset = Payment.objects.prefetch_related("allocations")
+    filterset_fields = ["client_id", "method", "status", "order_id"]
+
+    @extend_schema(request=ManualPaymentInput, responses={201: PaymentOutput})
+    def create(self, request):
+        data = ManualPaymentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        p = payments.record_payment(**data.validated_data)
+        return Response(PaymentOutput(self.get_queryset().get(pk=p.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CardPaymentInput, responses={201: PaymentOutput},
+                   parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)])
+    @action(detail=False, methods=["post"])
+    def card(self, request):
+        data = CardPaymentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        p = payments.pay_by_card(idempotency_key=request.headers.get("Idempotency-Key", ""), **data.validated_data)
+        return Response(PaymentOutput(self.get_queryset().get(pk=p.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RefundInput, responses={201: PaymentOutput})
+    @action(detail=True, methods=["post"])
+    def refunds(self, request, pk=None):
+        data = RefundInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        payments.refund_payment(payment_id=pk, **data.validated_data)
+        return Response(PaymentOutput(self.get_queryset().get(pk=pk)).data, status=status.HTTP_201_CREATED)
+
+
+class InstallmentOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Installment
+        fields = ["position", "due_date", "amount"]
+
+
+class ScheduleInput(serializers.Serializer):
+    installments = serializers.IntegerField(min_value=2, max_value=24)
+    first_due = serializers.DateField(required=False)
+    every_months = serializers.IntegerField(min_value=1, max_value=12, default=1)
+
+
+class ScheduleView(APIView):
+    queryset = Invoice.objects.none()
+
+    @extend_schema(responses={200: InstallmentOutput(many=True)})
+    def get(self, request, invoice_id):
+        rows = Installment.objects.filter(schedule__invoice_id=invoice_id)
+        return Response({"results": InstallmentOutput(rows, many=True).data})
+
+    @extend_schema(request=ScheduleInput, responses={201: InstallmentOutput(many=True)})
+    def post(self, request, invoice_id):
+        data = ScheduleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        schedule = schedules.schedule_create(invoice_id=invoice_id, **data.validated_data)
+        return Response({"results": InstallmentOutput(schedule.installments.all(), many=True).data}, status=status.HTTP_201_CREATED)
+
+
+class ReminderOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Reminder
+        fields = ["level", "kind", "sent_to", "subject", "amount_due", "sent_at"]
+
+
+class HoldInput(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=["dispute", "promise"])
+    until = serializers.DateField(required=False, allow_null=True)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class DunningView(APIView):
+    """The invoice's reminders (history); POST pauses dunning (dispute, promise), DELETE resumes it."""
+
+    queryset = Reminder.objects.none()
+
+    @extend_schema(responses={200: ReminderOutput(many=True)})
+    def get(self, request, invoice_id):
+        return Response({"results": ReminderOutput(Reminder.objects.filter(invoice_id=invoice_id), many=True).data})
+
+    @extend_schema(request=HoldInput, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, invoice_id):
+        data = HoldInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        state = dunning.hold(invoice_id=invoice_id, **data.validated_data)
+        return Response({"hold": state.hold, "until": state.hold_until, "level": state.level})
+
+    def delete(self, request, invoice_id):
+        dunning.lift(invoice_id=invoice_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
