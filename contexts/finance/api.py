@@ -1,3 +1,84 @@
-"""The published interface of finance: the only module other contexts may import (with events.py).
+"""The published interface of finance: the only module other contexts may import (with
+events.py). Keyword-only functions returning frozen dataclasses or plain values."""
+from __future__ import annotations
 
-Functions take keyword arguments and return plain values or frozen dataclasses."""
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable, Mapping
+
+from contexts.finance.services.payments import PaymentDeclined, PaymentUnavailable  # noqa: F401  (re-exported)
+from crm.rest.errors import InvalidInput  # noqa: F401  (raised by these functions)
+
+
+@dataclass(frozen=True)
+class IssuedInvoice:
+    id: uuid.UUID
+    number: str
+    total_gross: Decimal
+    balance: Decimal
+
+
+@dataclass(frozen=True)
+class CardPayment:
+    id: uuid.UUID
+    status: str
+    amount: Decimal
+
+
+def _issued(invoice) -> IssuedInvoice:
+    from contexts.finance.services import payments
+
+    return IssuedInvoice(id=invoice.id, number=invoice.number, total_gross=invoice.total_gross,
+                         balance=payments.invoice_balance(invoice))
+
+
+def invoice_for_order(*, order_id: uuid.UUID, client_id: uuid.UUID, lines: Iterable[Mapping],
+                      payment_terms_days: int = 0) -> IssuedInvoice:
+    """Issues the invoice of an order (lines with label, quantity, unit_price_net, vat_rate).
+    Idempotent on the order: a second call returns the first invoice. Payments already received
+    for the order are allocated to it."""
+    from django.db import transaction
+
+    from contexts.finance.models import Invoice, Payment
+    from contexts.finance.services import invoicing, payments
+
+    with transaction.atomic():
+        existing = Invoice.objects.filter(order_id=order_id, kind="invoice").select_for_update().first()
+        if existing is None:
+            draft = invoicing.draft_create(client_id=client_id, order_id=order_id, lines=lines,
+                                           payment_terms_days=payment_terms_days)
+            existing = invoicing.invoice_issue(invoice_id=draft.id)
+            for payment in Payment.objects.filter(order_id=order_id, status="succeeded"):
+                payments._allocate(payment, [existing.id])
+        return _issued(existing)
+
+
+def invoice_for_contract_period(*, contract_id: uuid.UUID, client_id: uuid.UUID, period: str,
+                                lines: Iterable[Mapping], payment_terms_days: int = 30) -> IssuedInvoice:
+    """Issues the invoice of one period of a contract's recurring billing (period "2026-11");
+    idempotent on (contract, period)."""
+    from django.db import transaction
+
+    from contexts.finance.models import Invoice
+    from contexts.finance.services import invoicing
+
+    note = f"Contrat {contract_id} — période {period}"
+    with transaction.atomic():
+        existing = Invoice.objects.filter(contract_id=contract_id, notes=note, kind="invoice").first()
+        if existing is None:
+            draft = invoicing.draft_create(client_id=client_id, contract_id=contract_id, lines=lines,
+                                           payment_terms_days=payment_terms_days, notes=note)
+            existing = invoicing.invoice_issue(invoice_id=draft.id)
+        return _issued(existing)
+
+
+def pay_order_by_card(*, order_id: uuid.UUID, client_id: uuid.UUID, amount: Decimal, payment_method: str,
+                      idempotency_key: str) -> CardPayment:
+    """Charges a card for an order (checkout). Never charges twice for one key; raises
+    PaymentDeclined (402) or PaymentUnavailable (503). Call it outside any stock lock."""
+    from contexts.finance.services import payments
+
+    p = payments.pay_by_card(client_id=client_id, amount=amount, payment_method=payment_method,
+                             idempotency_key=idempotency_key, order_id=order_id, invoice_ids=[])
+    return CardPayment(id=p.id, status=p.status, amount=p.amount)

@@ -51,6 +51,8 @@ def _allocate(payment: Payment, invoice_ids: Iterable[uuid.UUID] | None) -> list
     """Spreads the payment over the given invoices (or the client's oldest open ones), never
     beyond an invoice's balance. What is left stays unallocated on the payment (credit)."""
     qs = Invoice.objects.select_for_update().filter(status="issued", kind="invoice", client_id=payment.client_id)
+    if invoice_ids is not None and not list(invoice_ids):
+        return []  # an order's payment waits for the order's invoice
     invoices = list(qs.filter(id__in=list(invoice_ids)).order_by("issue_date", "number")) if invoice_ids else list(qs.order_by("issue_date", "number"))
     if invoice_ids and len(invoices) != len(set(invoice_ids)):
         raise InvalidInput("An invoice is unknown, not issued, or not this client's.", field="invoice_ids")
