@@ -49,6 +49,7 @@ SHARED_APPS = [
     "django_filters",
     "drf_spectacular",
     "crm",
+    "contexts.finance.billing",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -90,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "crm.audit.AuditRequestMiddleware",
+    "crm.rest.errors.DomainErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",

@@ -4,7 +4,7 @@ from django.views.generic import TemplateView
 from rest_framework.routers import SimpleRouter
 
 from config.urls_common import common_urlpatterns
-from contexts.core.tenancy.admin import platform_site
+from crm.platform import platform_site
 from contexts.core.tenancy.rest.views import OrganisationViewSet
 
 router = SimpleRouter()

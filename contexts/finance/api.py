@@ -82,3 +82,13 @@ def pay_order_by_card(*, order_id: uuid.UUID, client_id: uuid.UUID, amount: Deci
     p = payments.pay_by_card(client_id=client_id, amount=amount, payment_method=payment_method,
                              idempotency_key=idempotency_key, order_id=order_id, invoice_ids=[])
     return CardPayment(id=p.id, status=p.status, amount=p.amount)
+
+
+def check_plan_limit(*, resource: str, current: int) -> None:
+    """Raises PlanLimitReached (402) when the current tenant's plan allows no more `resource`
+    ("users", "locations"). Tenants without a subscription have no limit."""
+    from django.db import connection
+
+    from contexts.finance.billing import services
+
+    services.check_limit(schema_name=connection.schema_name, resource=resource, current=current)

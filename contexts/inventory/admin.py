@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from contexts.inventory import services
 from contexts.inventory.models import Location, Reservation, StockAlert, StockItem, StockMovement, Transfer, TransferLine
 
 
@@ -7,6 +8,12 @@ from contexts.inventory.models import Location, Reservation, StockAlert, StockIt
 class LocationAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "kind", "serves_web", "is_active")
     list_filter = ("kind", "serves_web", "is_active")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        created = services.location_create(code=obj.code, name=obj.name, kind=obj.kind, serves_web=obj.serves_web)
+        obj.pk = created.pk
 
 
 @admin.register(StockItem)

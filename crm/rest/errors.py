@@ -96,3 +96,24 @@ def exception_handler(exc, context):
     else:
         response.data = _body(code, str(exc.detail) if not isinstance(exc.detail, (list, dict)) else str(exc.detail))
     return response
+
+
+class DomainErrorMiddleware:
+    """Outside the API (admin, till screens), a business rule's refusal is a 4xx page naming
+    the field, not a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exc):
+        if isinstance(exc, DomainError):
+            from django.http import HttpResponse
+            from django.utils.html import escape
+
+            field = f" ({escape(exc.field)})" if exc.field else ""
+            return HttpResponse(f"<h1>{escape(exc.message)}{field}</h1><p><a href='javascript:history.back()'>Back</a></p>",
+                                status=exc.status_code)
+        return None

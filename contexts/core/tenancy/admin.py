@@ -10,13 +10,7 @@ from contexts.core.accounts.models import User
 from contexts.core.tenancy.models import Domain, Organisation
 
 
-class PlatformAdminSite(admin.AdminSite):
-    site_header = "Comptoir — platform"
-    site_title = "Comptoir platform"
-    index_title = "Organisations"
-
-
-platform_site = PlatformAdminSite(name="platform_admin")
+from crm.platform import platform_site  # noqa: E402
 
 
 class DomainInline(admin.TabularInline):

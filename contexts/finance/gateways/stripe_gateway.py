@@ -30,13 +30,24 @@ def to_cents(amount: Decimal) -> int:
     return int((amount * 100).to_integral_value())
 
 
-def charge(*, amount: Decimal, currency: str, payment_method: str, idempotency_key: str, metadata: dict) -> IntentResult:
+def create_customer(*, email: str, name: str, payment_method: str) -> str:
+    try:
+        customer = _client().v1.customers.create(params={"email": email, "name": name})
+        _client().v1.payment_methods.attach(payment_method, params={"customer": customer.id})
+    except (stripe.APIConnectionError, stripe.APIError) as exc:
+        raise StripeUnavailable(str(exc)) from exc
+    return customer.id
+
+
+def charge(*, amount: Decimal, currency: str, payment_method: str, idempotency_key: str, metadata: dict,
+           customer: str | None = None) -> IntentResult:
     """Creates and confirms a PaymentIntent. The idempotency key makes a retried call return
     the first intent instead of charging again."""
     try:
         intent = _client().v1.payment_intents.create(
             params={"amount": to_cents(amount), "currency": currency.lower(), "payment_method": payment_method,
-                    "confirm": True, "metadata": metadata, "payment_method_types": ["card"]},
+                    "confirm": True, "metadata": metadata, "payment_method_types": ["card"],
+                    **({"customer": customer} if customer else {})},
             options={"idempotency_key": idempotency_key},
         )
     except stripe.CardError as exc:

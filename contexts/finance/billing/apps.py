@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class BillingConfig(AppConfig):
+    name = "contexts.finance.billing"
+    label = "billing"
+    verbose_name = "Platform billing"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,86 @@
+"""Platform billing: subscribe an organisation to a plan, charge it monthly through Stripe,
+enforce the plan's limits. Runs in the public schema."""
+from __future__ import annotations
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from contexts.finance.billing.models import Plan, Subscription, SubscriptionCharge, SubscriptionStatus
+from contexts.finance.gateways import stripe_gateway
+from crm.rest.errors import DomainError, InvalidInput
+
+
+class PlanLimitReached(DomainError):
+    code = "plan_limit_reached"
+    status_code = 402
+
+
+def subscribe(*, schema_name: str, plan_code: str, email: str, payment_method: str) -> Subscription:
+    with schema_context("public"):
+        plan = Plan.objects.filter(code=plan_code, is_active=True).first()
+        if plan is None:
+            raise InvalidInput("No such plan.", field="plan_code")
+        if Subscription.objects.filter(schema_name=schema_name).exists():
+            raise InvalidInput("This organisation is already subscribed; change its plan instead.", field="schema_name")
+        customer = stripe_gateway.create_customer(email=email, name=schema_name, payment_method=payment_method)
+        sub = Subscription.objects.create(schema_name=schema_name, plan=plan, stripe_customer=customer,
+                                          stripe_payment_method=payment_method,
+                                          current_period_end=timezone.localdate())
+        _charge(sub, today=timezone.localdate())
+        sub.refresh_from_db()
+        return sub
+
+
+def _charge(sub: Subscription, *, today: datetime.date) -> SubscriptionCharge | None:
+    period = sub.current_period_end.strftime("%Y-%m")
+    try:
+        with transaction.atomic():
+            charge = SubscriptionCharge.objects.create(subscription=sub, period=period, amount=sub.plan.monthly_price, status="pending")
+    except IntegrityError:
+        return None  # this period was charged (or is being charged) already
+    result = stripe_gateway.charge(amount=sub.plan.monthly_price, currency="EUR", payment_method=sub.stripe_payment_method,
+                                   customer=sub.stripe_customer, idempotency_key=f"subscription:{sub.pk}:{period}",
+                                   metadata={"platform": "subscription", "schema": sub.schema_name, "period": period})
+    with transaction.atomic():
+        charge.status = "succeeded" if result.status == "succeeded" else "failed"
+        charge.stripe_payment_intent, charge.failure = result.id, result.failure[:200]
+        charge.save()
+        if charge.status == "succeeded":
+            sub.current_period_end = sub.current_period_end + relativedelta(months=1)
+            sub.status = SubscriptionStatus.ACTIVE
+        else:
+            sub.status = SubscriptionStatus.PAST_DUE
+        sub.save(update_fields=["current_period_end", "status"])
+    return charge
+
+
+def charge_due(*, today: datetime.date | None = None) -> int:
+    """The platform job: charges every subscription whose period has ended."""
+    today = today or timezone.localdate()
+    n = 0
+    with schema_context("public"):
+        for sub in Subscription.objects.select_related("plan").exclude(status=SubscriptionStatus.CANCELLED).filter(current_period_end__lte=today):
+            try:
+                if _charge(sub, today=today):
+                    n += 1
+            except stripe_gateway.StripeUnavailable:
+                continue  # next run tries again: the charge row is pending, Stripe's key is the same
+    return n
+
+
+def check_limit(*, schema_name: str, resource: str, current: int) -> None:
+    """Raises PlanLimitReached when adding one more `resource` would pass the plan's limit.
+    No subscription (trial, platform-managed tenants): no limit."""
+    with schema_context("public"):
+        sub = Subscription.objects.select_related("plan").filter(schema_name=schema_name).first()
+    if sub is None:
+        return
+    limit = {"users": sub.plan.max_users, "locations": sub.plan.max_locations}.get(resource)
+    if sub.status == SubscriptionStatus.CANCELLED:
+        raise PlanLimitReached("The subscription is cancelled.", field=resource)
+    if limit is not None and current + 1 > limit:
+        raise PlanLimitReached(f"The {sub.plan.name} plan allows {limit} {resource}.", field=resource)
