@@ -9,6 +9,10 @@ RUN /opt/venv/bin/pip install -r /tmp/requirements.txt
 FROM python:3.11-slim-bookworm
 ENV PATH=/opt/venv/bin:$PATH PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=config.settings
+# WeasyPrint (invoice PDFs) loads pango and needs fonts at run time.
+RUN apt-get update && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fontconfig \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 comptoir
 COPY --from=builder /opt/venv /opt/venv
 WORKDIR /app
