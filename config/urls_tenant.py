@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("contexts.catalog.rest.urls")),
     path("", include("contexts.inventory.rest.urls")),
     path("", include("contexts.finance.rest.urls")),
+    path("", include("contexts.commercial.rest.urls")),
 ]
 
 urlpatterns = [

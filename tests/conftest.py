@@ -12,6 +12,18 @@ from rest_framework.test import APIClient
 from tests.stripe_server import localstripe, stripe_api  # noqa: F401  (fake Stripe on loopback)
 from tests.worker import celery_worker  # noqa: F401  (session fixture: a real Celery worker)
 
+def pytest_unconfigure(config):
+    """Tasks queued by tests that ran without a worker are dropped with the session's queue."""
+    try:
+        import redis
+        from django.conf import settings
+
+        if settings.CELERY_TASK_DEFAULT_QUEUE.startswith("comptoir-test-"):
+            redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(settings.CELERY_TASK_DEFAULT_QUEUE)
+    except Exception:
+        pass
+
+
 def pytest_configure(config):
     from django.conf import settings
 
@@ -86,11 +98,16 @@ def public_schema(db):
     connection.set_schema_to_public()
 
 
+# Reference data written by migrations: kept when a committed test's schema is emptied.
+KEEP_TABLES = ["django_migrations", "django_content_type", "auth_permission", "auth_group", "auth_group_permissions",
+               "catalog_vatclass"]
+
+
 def _truncate_schema(schema: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename <> 'django_migrations'",
-            [schema],
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s AND NOT (tablename = ANY(%s))",
+            [schema, KEEP_TABLES],
         )
         tables = [row[0] for row in cursor.fetchall()]
         if tables:

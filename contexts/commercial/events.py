@@ -1,1 +1,33 @@
 """Events published by commercial: contracts (add fields, never rename). Plain Python only."""
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from decimal import Decimal
+
+from crm.events import Event
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class OrderPlaced(Event):
+    name = "commercial.order.placed.v1"
+    order_id: uuid.UUID
+    client_id: uuid.UUID
+    customer_id: uuid.UUID | None
+    total: Decimal
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class OrderPaid(Event):
+    name = "commercial.order.paid.v1"
+    order_id: uuid.UUID
+    client_id: uuid.UUID
+    total: Decimal
+    invoice_number: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class OrderCancelled(Event):
+    name = "commercial.order.cancelled.v1"
+    order_id: uuid.UUID
+    reason: str

@@ -55,8 +55,12 @@ def clients_by_ids(*, ids: list[uuid.UUID]) -> dict[uuid.UUID, ClientSummary]:
     return {c.id: _summary(c) for c in Client.objects.filter(id__in=ids)}
 
 
-def client_summary(*, client_id: uuid.UUID) -> ClientSummary | None:
-    return clients_by_ids(ids=[client_id]).get(client_id)
+def client_summary(*, client_id: uuid.UUID | str) -> ClientSummary | None:
+    try:
+        key = uuid.UUID(str(client_id))
+    except ValueError:
+        return None
+    return clients_by_ids(ids=[key]).get(key)
 
 
 def current_organisation() -> OrganisationProfile:
@@ -77,3 +81,34 @@ def create_client(*, kind: str, email: str = "", first_name: str = "", last_name
 
     return services.client_create(kind=kind, email=email, first_name=first_name, last_name=last_name,
                                   company_name=company_name, city=city, postal_code=postal_code, phone=phone).id
+
+
+@dataclass(frozen=True)
+class CustomerSummary:
+    id: uuid.UUID
+    email: str
+    client_id: uuid.UUID
+
+
+def client_for_customer(*, customer_id: uuid.UUID) -> CustomerSummary:
+    """The CRM client behind an online-shop customer, created on first need."""
+    from django.db import transaction
+
+    from contexts.core.models import Client, Customer
+
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update().get(pk=customer_id)
+        if customer.client_id is None:
+            customer.client = Client.objects.create(kind="person", first_name=customer.first_name,
+                                                    last_name=customer.last_name or customer.email.split("@")[0],
+                                                    email=customer.email, phone=customer.phone)
+            customer.save(update_fields=["client"])
+    return CustomerSummary(id=customer.id, email=customer.email, client_id=customer.client_id)
+
+
+# Authentication for other contexts' API views (the classes are core's; the names are the contract).
+def auth_classes():
+    """(customer JWT, staff JWT, API key) authentication classes and the IsCustomer permission."""
+    from contexts.core import auth
+
+    return auth.CustomerJWTAuthentication, auth.TenantJWTAuthentication, auth.ApiKeyAuthentication, auth.IsCustomer

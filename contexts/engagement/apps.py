@@ -5,3 +5,6 @@ class EngagementConfig(AppConfig):
     name = "contexts.engagement"
     label = "engagement"
     verbose_name = "Engagement"
+
+    def ready(self):
+        from contexts.engagement import handlers  # noqa: F401  (subscribers register on import)

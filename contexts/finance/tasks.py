@@ -5,11 +5,15 @@ from celery.schedules import crontab
 from crm.jobs import tenant_job
 
 
-@shared_task(name="finance.render_invoice_document", autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+@shared_task(name="finance.render_invoice_document", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def render_invoice_document(*, invoice_id: str) -> str:
     from contexts.finance import documents
+    from contexts.finance.models import Invoice
 
-    return str(documents.render_document(invoice_id=invoice_id).id)
+    try:
+        return str(documents.render_document(invoice_id=invoice_id).id)
+    except Invoice.DoesNotExist:
+        return "gone"  # nothing to render; retrying would not make it appear
 
 
 @tenant_job(schedule=crontab(minute="*/10"))

@@ -101,3 +101,25 @@ def create_location(*, code: str, name: str, kind: str, serves_web: bool = False
 
     existing = Location.objects.filter(code=code).values_list("id", flat=True).first()
     return existing or services.location_create(code=code, name=name, kind=kind, serves_web=serves_web).id
+
+
+def active_reservations(*, reference_prefix: str) -> dict[uuid.UUID, int]:
+    """Variant -> quantity held by the active, unexpired reservations whose reference starts
+    with the prefix (one query)."""
+    from django.utils import timezone
+
+    from contexts.inventory.models import Reservation
+
+    held: dict[uuid.UUID, int] = {}
+    for variant_id, quantity in Reservation.objects.filter(reference__startswith=reference_prefix, status="active",
+                                                           expires_at__gt=timezone.now()).values_list("variant_id", "quantity"):
+        held[variant_id] = held.get(variant_id, 0) + quantity
+    return held
+
+
+def commit_reference(*, reference_prefix: str, sale_reference: str) -> int:
+    """Commits every active reservation whose reference starts with the prefix into sale
+    movements, in a fixed number of queries whatever their number."""
+    from contexts.inventory import services
+
+    return services.commit_reference(reference_prefix=reference_prefix, sale_reference=sale_reference)

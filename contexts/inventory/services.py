@@ -342,3 +342,27 @@ def ledger_mismatches() -> list[tuple[uuid.UUID, uuid.UUID, int, int]]:
         if expected != item.on_hand:
             out.append((item.variant_id, item.location_id, item.on_hand, expected))
     return out
+
+
+def commit_reference(*, reference_prefix: str, sale_reference: str) -> int:
+    """Batch commit (checkout): one UPDATE of the stock rows, one insert of the movements, one
+    update of the reservations."""
+    with transaction.atomic():
+        rows = list(Reservation.objects.select_for_update().filter(reference__startswith=reference_prefix,
+                                                                   status=ReservationStatus.ACTIVE)
+                    .values_list("id", "variant_id", "location_id", "quantity"))
+        if not rows:
+            return 0
+        with connection.cursor() as cursor:
+            values = ", ".join(["(%s::uuid, %s::uuid, %s::int)"] * len(rows))
+            params = [p for _, v, loc, q in rows for p in (str(v), str(loc), q)]
+            cursor.execute(
+                f"UPDATE inventory_stockitem s SET on_hand = s.on_hand - x.q, reserved = s.reserved - x.q "
+                f"FROM (SELECT v, l, sum(q) AS q FROM (VALUES {values}) AS t(v, l, q) GROUP BY v, l) x "
+                f"WHERE s.variant_id = x.v AND s.location_id = x.l", params)
+        StockMovement.objects.bulk_create([
+            StockMovement(variant_id=v, location_id=loc, kind=MovementKind.SALE, quantity=-q, reference=sale_reference[:100])
+            for _, v, loc, q in rows
+        ])
+        Reservation.objects.filter(id__in=[r[0] for r in rows]).update(status=ReservationStatus.COMMITTED, closed_at=timezone.now())
+    return len(rows)

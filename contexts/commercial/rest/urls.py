@@ -1,0 +1,13 @@
+from django.urls import path
+
+from contexts.commercial.rest import views
+
+urlpatterns = [
+    path("cart/items", views.CartItemsView.as_view(), name="cart-items"),
+    path("cart/<str:session_id>", views.CartView.as_view(), name="cart"),
+    path("cart/<str:session_id>/calculate", views.CartCalculateView.as_view(), name="cart-calculate"),
+    path("orders/checkout", views.CheckoutView.as_view(), name="checkout"),
+    path("orders/<uuid:order_id>", views.OrderDetailView.as_view(), name="order"),
+    path("orders/<uuid:order_id>/status", views.OrderStatusView.as_view(), name="order-status"),
+    path("customers/<uuid:customer_id>/orders", views.CustomerOrdersView.as_view(), name="customer-orders"),
+]

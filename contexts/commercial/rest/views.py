@@ -1,0 +1,199 @@
+"""Commercial API: the shop's cart and checkout (customers, or anonymous carts), orders."""
+import uuid
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from contexts.commercial.models import Order
+from contexts.commercial.services import carts, checkout, orders
+from contexts.core import api as core_api
+
+CustomerJWT, StaffJWT, ApiKeyAuth, IsCustomer = core_api.auth_classes()
+
+
+def _customer_id(request):
+    return uuid.UUID(str(request.user.customer_id)) if getattr(request.user, "kind", None) == "customer" else None
+
+
+class ShopView(APIView):
+    """Open to anonymous shoppers; a customer token attaches the cart to the customer."""
+
+    authentication_classes = [CustomerJWT]
+    permission_classes = [AllowAny]
+
+    def get_authenticate_header(self, request):
+        return 'Bearer realm="shop"'
+
+
+class LineOutput(serializers.Serializer):
+    variant_id = serializers.UUIDField()
+    label = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    discount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    vat_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
+    promotions = serializers.ListField(child=serializers.CharField())
+
+
+class CartOutput(serializers.Serializer):
+    session_id = serializers.CharField()
+    coupon = serializers.CharField()
+    lines = LineOutput(many=True)
+    subtotal = serializers.DecimalField(max_digits=14, decimal_places=2)
+    shipping_fee = serializers.DecimalField(max_digits=10, decimal_places=2)
+    total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    vat = serializers.DictField()
+
+
+def _cart_body(cart):
+    t = carts.totals(cart)
+    return CartOutput({"session_id": cart.session_id, "coupon": cart.coupon, "lines": t.lines, "subtotal": t.subtotal,
+                       "shipping_fee": t.shipping_fee, "total": t.total, "vat": t.vat}).data
+
+
+class AddItemInput(serializers.Serializer):
+    session_id = serializers.RegexField(r"^[A-Za-z0-9_-]{8,64}$")
+    variant_id = serializers.UUIDField()
+    quantity = serializers.IntegerField(min_value=1, max_value=100, default=1)
+
+
+class CartItemsView(ShopView):
+    @extend_schema(request=AddItemInput, responses={201: CartOutput})
+    def post(self, request):
+        data = AddItemInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        cart = carts.add_item(customer_id=_customer_id(request), **data.validated_data)
+        return Response(_cart_body(cart), status=status.HTTP_201_CREATED)
+
+
+class CouponInput(serializers.Serializer):
+    coupon = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+
+
+class CartView(ShopView):
+    @extend_schema(responses={200: CartOutput})
+    def get(self, request, session_id):
+        return Response(_cart_body(carts.get(session_id=session_id, customer_id=_customer_id(request))))
+
+    def delete(self, request, session_id):
+        carts.discard(session_id=session_id, customer_id=_customer_id(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CartCalculateView(ShopView):
+    @extend_schema(request=CouponInput, responses={200: CartOutput})
+    def put(self, request, session_id):
+        data = CouponInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        cart = carts.set_coupon(session_id=session_id, coupon=data.validated_data["coupon"], customer_id=_customer_id(request))
+        return Response(_cart_body(cart))
+
+
+class OrderLineOutput(serializers.Serializer):
+    variant_id = serializers.UUIDField()
+    label = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    discount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    total = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class HistoryOutput(serializers.Serializer):
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    note = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class OrderOutput(serializers.ModelSerializer):
+    lines = OrderLineOutput(many=True, read_only=True)
+    history = HistoryOutput(many=True, read_only=True)
+
+    class Meta:
+        model = Order
+        fields = ["id", "status", "customer_id", "client_id", "subtotal", "shipping_fee", "total", "vat_breakdown",
+                  "coupon", "payment_id", "invoice_number", "created_at", "lines", "history"]
+
+
+class CheckoutInput(serializers.Serializer):
+    session_id = serializers.CharField(max_length=64)
+    payment_method = serializers.CharField(max_length=100)
+
+
+class CheckoutView(APIView):
+    authentication_classes = [CustomerJWT]
+    permission_classes = [IsCustomer]
+
+    @extend_schema(request=CheckoutInput, responses={201: OrderOutput},
+                   parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)])
+    def post(self, request):
+        data = CheckoutInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = checkout.checkout(customer_id=_customer_id(request), idempotency_key=request.headers.get("Idempotency-Key", ""),
+                                  **data.validated_data)
+        order = Order.objects.prefetch_related("lines", "history").get(pk=order.pk)
+        return Response(OrderOutput(order).data, status=status.HTTP_201_CREATED)
+
+
+def _orders():
+    return Order.objects.prefetch_related("lines", "history")
+
+
+class OrderDetailView(APIView):
+    """Staff with the view permission, or the customer whose order it is."""
+
+    authentication_classes = [CustomerJWT, StaffJWT, ApiKeyAuth]
+    queryset = Order.objects.none()
+
+    def get_permissions(self):
+        return [AllowAny()] if getattr(self.request.user, "kind", None) == "customer" else super().get_permissions()
+
+    @extend_schema(responses={200: OrderOutput})
+    def get(self, request, order_id):
+        qs = _orders()
+        if getattr(request.user, "kind", None) == "customer":
+            qs = qs.filter(customer_id=request.user.customer_id)
+        from django.shortcuts import get_object_or_404
+
+        return Response(OrderOutput(get_object_or_404(qs, pk=order_id)).data)
+
+
+class StatusInput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["preparing", "shipped", "delivered", "cancelled", "returned"])
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class OrderStatusView(APIView):
+    queryset = Order.objects.none()
+
+    @extend_schema(request=StatusInput, responses={200: OrderOutput})
+    def put(self, request, order_id):
+        data = StatusInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        orders.set_status(order_id=order_id, **data.validated_data)
+        return Response(OrderOutput(_orders().get(pk=order_id)).data)
+
+
+class CustomerOrdersView(APIView):
+    authentication_classes = [CustomerJWT, StaffJWT, ApiKeyAuth]
+    queryset = Order.objects.none()
+
+    def get_permissions(self):
+        return [AllowAny()] if getattr(self.request.user, "kind", None) == "customer" else super().get_permissions()
+
+    @extend_schema(responses={200: OrderOutput(many=True)})
+    def get(self, request, customer_id):
+        if getattr(request.user, "kind", None) == "customer" and str(request.user.customer_id) != str(customer_id):
+            from rest_framework.exceptions import NotFound
+
+            raise NotFound()
+        from crm.rest.pagination import Pagination
+
+        paginator = Pagination()
+        page = paginator.paginate_queryset(_orders().filter(customer_id=customer_id), request, view=self)
+        return paginator.get_paginated_response(OrderOutput(page, many=True).data)

@@ -1,0 +1,1 @@
+"""Commercial commands: carts, checkout, orders."""

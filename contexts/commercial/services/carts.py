@@ -1,0 +1,181 @@
+"""Carts: the database is the truth. Adding an item reserves its stock for a while through
+inventory's api; totals come from one function (catalog prices and promotions, VAT per rate,
+shipping fee)."""
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from contexts.catalog import api as catalog_api
+from contexts.commercial.models import Cart, CartItem, CartStatus
+from contexts.inventory import api as inventory_api
+from crm.money import cents
+from crm.rest.errors import InvalidInput, NotFound
+
+RESERVATION_TTL = 30 * 60
+FREE_SHIPPING_FROM = Decimal("60.00")
+SHIPPING_FEE = Decimal("4.90")
+SHIPPING_VAT = Decimal("20.00")
+
+
+@dataclass(frozen=True)
+class Line:
+    variant_id: uuid.UUID
+    label: str
+    quantity: int
+    unit_price: Decimal
+    discount: Decimal
+    total: Decimal
+    vat_rate: Decimal
+    promotions: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Totals:
+    lines: tuple[Line, ...]
+    subtotal: Decimal
+    shipping_fee: Decimal
+    total: Decimal
+    vat: dict  # rate -> {"base": net, "vat": amount}, VAT included prices split per rate
+
+
+def _split_vat(amount: Decimal, rate: Decimal) -> tuple[Decimal, Decimal]:
+    net = cents(amount / (1 + rate / Decimal(100)))
+    return net, amount - net
+
+
+def totals(cart: Cart) -> Totals:
+    """The one totals function: a fixed number of queries whatever the number of lines."""
+    items = list(cart.items.all())
+    if not items:
+        return Totals((), Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), {})
+    priced = catalog_api.prices(lines=[(i.variant_id, i.quantity) for i in items], channel="web",
+                                coupon=cart.coupon or None)
+    names = catalog_api.variants_by_ids(ids=[i.variant_id for i in items])
+    lines = tuple(Line(variant_id=p.variant_id, label=names[p.variant_id].name, quantity=p.quantity, unit_price=p.unit_price,
+                       discount=p.discount, total=p.total, vat_rate=p.vat_rate, promotions=tuple(x.name for x in p.promotions))
+                  for p in priced)
+    subtotal = sum((l.total for l in lines), Decimal("0.00"))
+    shipping = Decimal("0.00") if subtotal >= FREE_SHIPPING_FROM else SHIPPING_FEE
+    by_rate: dict[Decimal, Decimal] = {}
+    for l in lines:
+        by_rate[l.vat_rate] = by_rate.get(l.vat_rate, Decimal("0")) + l.total
+    if shipping:
+        by_rate[SHIPPING_VAT] = by_rate.get(SHIPPING_VAT, Decimal("0")) + shipping
+    vat = {}
+    for rate, gross in sorted(by_rate.items(), reverse=True):
+        net, amount = _split_vat(gross, rate)
+        vat[str(rate)] = {"base": str(net), "vat": str(amount)}
+    return Totals(lines, subtotal, shipping, subtotal + shipping, vat)
+
+
+def _open_cart(session_id: str, customer_id: uuid.UUID | None, *, create: bool, lock: bool = False) -> Cart | None:
+    qs = Cart.objects.select_for_update() if lock else Cart.objects.all()
+    cart = qs.filter(session_id=session_id, status=CartStatus.OPEN).first()
+    if cart is not None and cart.customer_id and cart.customer_id != customer_id:
+        raise NotFound("No such cart.", field="session_id")  # someone else's
+    if cart is None and create:
+        try:
+            with transaction.atomic():
+                cart = Cart.objects.create(session_id=session_id, customer_id=customer_id)
+        except IntegrityError:
+            cart = qs.get(session_id=session_id, status=CartStatus.OPEN)
+    if cart is not None and customer_id and cart.customer_id is None:
+        _attach(cart, customer_id)
+    return cart
+
+
+def _attach(cart: Cart, customer_id: uuid.UUID) -> None:
+    """At login: the anonymous cart becomes the customer's, merged with their other open cart."""
+    with transaction.atomic():
+        for other in Cart.objects.select_for_update().filter(customer_id=customer_id, status=CartStatus.OPEN).exclude(pk=cart.pk):
+            for item in other.items.all():
+                inventory_api.release_reference(reference=f"{other.reference}:{item.variant_id}")
+                _set_quantity(cart, item.variant_id, item.quantity + _quantity(cart, item.variant_id))
+            other.status = CartStatus.ABANDONED
+            other.save(update_fields=["status"])
+        cart.customer_id = customer_id
+        cart.save(update_fields=["customer_id", "updated_at"])
+
+
+def _quantity(cart: Cart, variant_id) -> int:
+    return cart.items.filter(variant_id=variant_id).values_list("quantity", flat=True).first() or 0
+
+
+def _set_quantity(cart: Cart, variant_id: uuid.UUID, quantity: int) -> None:
+    """Holds exactly `quantity` units of the variant for this cart (a new reservation replaces
+    the old one: inventory never holds more than is there)."""
+    reference = f"{cart.reference}:{variant_id}"
+    with transaction.atomic():
+        inventory_api.release_reference(reference=reference)
+        if quantity <= 0:
+            CartItem.objects.filter(cart=cart, variant_id=variant_id).delete()
+            return
+        inventory_api.reserve(variant_id=variant_id, quantity=quantity, reference=reference, ttl_seconds=RESERVATION_TTL)
+        CartItem.objects.update_or_create(cart=cart, variant_id=variant_id, defaults={"quantity": quantity})
+
+
+def add_item(*, session_id: str, variant_id: uuid.UUID, quantity: int, customer_id: uuid.UUID | None = None) -> Cart:
+    if quantity <= 0 or quantity > 100:
+        raise InvalidInput("From 1 to 100 units.", field="quantity")
+    summary = catalog_api.variants_by_ids(ids=[variant_id]).get(variant_id)
+    if summary is None or not summary.is_active:
+        raise InvalidInput("No such product variant.", field="variant_id")
+    with transaction.atomic():
+        cart = _open_cart(session_id, customer_id, create=True, lock=True)
+        _set_quantity(cart, variant_id, _quantity(cart, variant_id) + quantity)
+        cart.save(update_fields=["updated_at"])
+    return cart
+
+
+def get(*, session_id: str, customer_id: uuid.UUID | None = None) -> Cart:
+    cart = _open_cart(session_id, customer_id, create=False)
+    if cart is None:
+        raise NotFound("No open cart for this session.", field="session_id")
+    return cart
+
+
+def set_coupon(*, session_id: str, coupon: str, customer_id: uuid.UUID | None = None) -> Cart:
+    cart = get(session_id=session_id, customer_id=customer_id)
+    cart.coupon = coupon.strip()
+    if cart.coupon and cart.items.exists():
+        totals(cart)  # raises InvalidInput(field="coupon") for an unknown or expired code
+    cart.save(update_fields=["coupon", "updated_at"])
+    return cart
+
+
+def discard(*, session_id: str, customer_id: uuid.UUID | None = None) -> None:
+    with transaction.atomic():
+        cart = _open_cart(session_id, customer_id, create=False, lock=True)
+        if cart is None:
+            raise NotFound("No open cart for this session.", field="session_id")
+        for item in cart.items.all():
+            inventory_api.release_reference(reference=f"{cart.reference}:{item.variant_id}")
+        cart.delete()
+
+
+def abandon_idle(*, idle: datetime.timedelta = datetime.timedelta(hours=2)) -> int:
+    """The beat job: carts idle too long give their stock back and get one recovery e-mail."""
+    from django.core.mail import send_mail
+
+    from contexts.core import api as core_api
+
+    n = 0
+    for cart in Cart.objects.filter(status=CartStatus.OPEN, updated_at__lt=timezone.now() - idle, recovery_sent_at__isnull=True):
+        with transaction.atomic():
+            for item in cart.items.all():
+                inventory_api.release_reference(reference=f"{cart.reference}:{item.variant_id}")
+            cart.recovery_sent_at = timezone.now()
+            cart.save(update_fields=["recovery_sent_at"])
+            if cart.customer_id:
+                email = core_api.client_for_customer(customer_id=cart.customer_id).email
+                transaction.on_commit(lambda e=email: send_mail(
+                    "Votre panier vous attend", "Les articles de votre panier sont toujours disponibles en ligne.",
+                    None, [e]))
+        n += 1
+    return n

@@ -1,0 +1,118 @@
+import uuid
+from decimal import Decimal as D
+
+import pytest
+
+from contexts.commercial.models import Cart, CartItem, Order
+from contexts.commercial.services import carts, checkout
+from contexts.finance.models import Payment
+from contexts.inventory.models import StockItem
+from tests.factories import commercial as f
+from tests.helpers import count_queries
+
+
+def _session():
+    return uuid.uuid4().hex
+
+
+def test_adding_items_reserves_stock_and_totals_split_vat(tenant):
+    v = f.stocked_variant(units=5, price="25.00")
+    s = _session()
+    cart = carts.add_item(session_id=s, variant_id=v.id, quantity=2)
+    carts.add_item(session_id=s, variant_id=v.id, quantity=1)
+    assert StockItem.objects.get(variant_id=v.id).reserved == 3
+    t = carts.totals(cart)
+    assert (t.subtotal, t.shipping_fee, t.total) == (D("75.00"), D("0.00"), D("75.00"))
+    assert t.vat == {"20.00": {"base": "62.50", "vat": "12.50"}}
+    small = carts.add_item(session_id=_session(), variant_id=v.id, quantity=1)
+    assert carts.totals(small).shipping_fee == D("4.90")
+    with pytest.raises(Exception) as err:
+        carts.add_item(session_id=_session(), variant_id=v.id, quantity=2)  # only 1 left
+    assert getattr(err.value, "code", "") == "insufficient_stock"
+
+
+def test_discarding_a_cart_gives_the_stock_back(tenant):
+    v = f.stocked_variant(units=2)
+    s = _session()
+    carts.add_item(session_id=s, variant_id=v.id, quantity=2)
+    carts.discard(session_id=s)
+    assert StockItem.objects.get(variant_id=v.id).reserved == 0 and not Cart.objects.exists()
+
+
+def test_an_anonymous_cart_is_merged_into_the_customers_at_login(tenant):
+    a, b = f.stocked_variant(units=5), f.stocked_variant(units=5, name="Bonnet")
+    c = f.customer()
+    old = carts.add_item(session_id=_session(), variant_id=a.id, quantity=1, customer_id=c.id)
+    anon = _session()
+    carts.add_item(session_id=anon, variant_id=a.id, quantity=2)
+    carts.add_item(session_id=anon, variant_id=b.id, quantity=1)
+    merged = carts.get(session_id=anon, customer_id=c.id)
+    assert dict(merged.items.values_list("variant_id", "quantity")) == {a.id: 3, b.id: 1}
+    assert Cart.objects.get(pk=old.pk).status == "abandoned"
+    assert StockItem.objects.get(variant_id=a.id).reserved == 3
+
+
+def test_cart_api_and_errors_name_the_field(api):
+    v = f.stocked_variant(units=3)
+    s = _session()
+    added = api.post("/api/v1/cart/items", {"session_id": s, "variant_id": str(v.id), "quantity": 2}, format="json")
+    assert added.status_code == 201 and added.json()["total"] == "54.90"  # 50.00 + shipping under 60 €
+    assert api.get(f"/api/v1/cart/{s}").json()["lines"][0]["quantity"] == 2
+    bad_coupon = api.put(f"/api/v1/cart/{s}/calculate", {"coupon": "NOPE"}, format="json")
+    assert bad_coupon.status_code == 400 and "coupon" in bad_coupon.json()["error"]["fields"]
+    short = api.post("/api/v1/cart/items", {"session_id": _session(), "variant_id": str(v.id), "quantity": 5}, format="json")
+    assert short.status_code == 409 and short.json()["error"]["code"] == "insufficient_stock"
+    bad = api.post("/api/v1/cart/items", {"session_id": "x", "variant_id": "nope", "quantity": 0}, format="json")
+    assert bad.status_code == 400 and {"session_id", "variant_id", "quantity"} <= set(bad.json()["error"]["fields"])
+    assert api.delete(f"/api/v1/cart/{s}").status_code == 204
+
+
+def _checkout_ready(customer, n_lines):
+    s = _session()
+    for i in range(n_lines):
+        v = f.stocked_variant(units=3, price="12.00", name=f"Tasse {i}")
+        carts.add_item(session_id=s, variant_id=v.id, quantity=1, customer_id=customer.id)
+    return s
+
+
+def test_checkout_queries_do_not_grow_with_the_lines(tenant, stripe_api):
+    one = count_queries(checkout.checkout, session_id=_checkout_ready(c1 := f.customer(), 1), customer_id=c1.id,
+                        payment_method="pm_card_visa", idempotency_key="k-1")
+    twenty = count_queries(checkout.checkout, session_id=_checkout_ready(c20 := f.customer(), 20), customer_id=c20.id,
+                           payment_method="pm_card_visa", idempotency_key="k-20")
+    assert one == twenty, (one, twenty)
+    assert Order.objects.filter(status="paid").count() == 2
+
+
+def test_a_declined_card_cancels_the_order_and_releases_the_stock(tenant, stripe_api):
+    from tests.contexts.finance.test_payments import declining_card
+
+    c = f.customer()
+    s = _checkout_ready(c, 1)
+    with pytest.raises(checkout.CheckoutDeclined):
+        checkout.checkout(session_id=s, customer_id=c.id, payment_method=declining_card(stripe_api), idempotency_key="k-d")
+    order = Order.objects.get(idempotency_key="k-d")
+    assert order.status == "cancelled" and [h.to_status for h in order.history.all()] == ["placed", "cancelled"]
+    assert StockItem.objects.get().reserved == 0
+    # The retry sees the outcome and charges nothing more.
+    assert checkout.checkout(session_id=s, customer_id=c.id, payment_method="pm_card_visa", idempotency_key="k-d").status == "cancelled"
+    assert Payment.objects.filter(status="succeeded").count() == 0
+
+
+def test_order_state_machine_allows_only_legal_moves(staff_api, stripe_api):
+    c = f.customer()
+    order = checkout.checkout(session_id=_checkout_ready(c, 1), customer_id=c.id, payment_method="pm_card_visa", idempotency_key="k-s")
+    assert staff_api.put(f"/api/v1/orders/{order.id}/status", {"status": "delivered"}, format="json").status_code == 409
+    assert staff_api.put(f"/api/v1/orders/{order.id}/status", {"status": "preparing"}, format="json").json()["status"] == "preparing"
+    shipped = staff_api.put(f"/api/v1/orders/{order.id}/status", {"status": "shipped", "note": "Colissimo 8R123"}, format="json").json()
+    assert [h["to_status"] for h in shipped["history"]] == ["placed", "paid", "preparing", "shipped"]
+    assert staff_api.get(f"/api/v1/customers/{c.id}/orders").json()["count"] == 1
+
+
+def test_an_empty_cart_cannot_be_checked_out(tenant, stripe_api):
+    c = f.customer()
+    s = _session()
+    Cart.objects.create(session_id=s, customer_id=c.id)
+    with pytest.raises(checkout.EmptyCart):
+        checkout.checkout(session_id=s, customer_id=c.id, payment_method="pm_card_visa", idempotency_key="k-e")
+    assert not CartItem.objects.exists() and not Order.objects.exists()
