@@ -88,3 +88,11 @@ def category_id_by_slug(*, slug: str) -> uuid.UUID | None:
     from contexts.catalog.models import Category
 
     return Category.objects.filter(slug=slug).values_list("id", flat=True).first()
+
+
+def category_subtree_ids(*, category_id: uuid.UUID) -> set[uuid.UUID]:
+    """A category and all its descendants (one query)."""
+    from contexts.catalog.models import Category
+
+    path = Category.objects.filter(pk=category_id).values_list("path", flat=True).first()
+    return set(Category.objects.filter(path__startswith=path).values_list("id", flat=True)) if path else set()

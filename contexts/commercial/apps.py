@@ -5,3 +5,6 @@ class CommercialConfig(AppConfig):
     name = "contexts.commercial"
     label = "commercial"
     verbose_name = "Commercial"
+
+    def ready(self):
+        from contexts.commercial import handlers  # noqa: F401  (subscribers register on import)

@@ -109,3 +109,91 @@ class OrderStatusChange(models.Model):
 
     class Meta:
         ordering = ["order", "at", "id"]
+
+
+class SalesAgent(models.Model):
+    """An "apporteur d'affaires": brings clients, earns commissions."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=120)
+    email = models.EmailField(blank=True)
+    is_active = models.BooleanField(default=True)
+
+    def __str__(self):
+        return self.name
+
+
+class ScaleKind(models.TextChoices):
+    PROGRESSIVE = "progressive", "Progressive (each tranche at its own rate)"
+    SLAB = "slab", "By slab (the rate of the tier reached)"
+
+
+class ScaleBasis(models.TextChoices):
+    INVOICED = "invoiced", "On invoiced amounts"
+    COLLECTED = "collected", "On collected amounts"
+
+
+class CommissionScale(models.Model):
+    """A "barème": tiers of the agent's monthly volume (excl. VAT) and their rates."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=12, choices=ScaleKind.choices)
+    basis = models.CharField(max_length=10, choices=ScaleBasis.choices, default=ScaleBasis.COLLECTED)
+    category_id = models.UUIDField(null=True, blank=True, help_text="only sales in this catalog category (and below)")
+
+    def __str__(self):
+        return self.name
+
+
+class CommissionTier(models.Model):
+    scale = models.ForeignKey(CommissionScale, on_delete=models.CASCADE, related_name="tiers")
+    threshold = models.DecimalField(max_digits=14, decimal_places=2, help_text="monthly volume from which the rate applies")
+    rate = models.DecimalField(max_digits=5, decimal_places=2, help_text="percent")
+
+    class Meta:
+        ordering = ["scale", "threshold"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "threshold"], name="commercial_tier_unique"),
+            models.CheckConstraint(condition=Q(rate__gte=0) & Q(rate__lte=100), name="commercial_tier_rate"),
+            models.CheckConstraint(condition=Q(threshold__gte=0), name="commercial_tier_threshold"),
+        ]
+
+
+class AgentAssignment(models.Model):
+    """The agent who brought a client, paid on that client's sales with a scale."""
+
+    agent = models.ForeignKey(SalesAgent, on_delete=models.PROTECT, related_name="assignments")
+    client_id = models.UUIDField(unique=True)
+    scale = models.ForeignKey(CommissionScale, on_delete=models.PROTECT, related_name="assignments")
+
+
+class Commission(models.Model):
+    """One commission line: earned on a payment (or an invoice), reversed on a credit note."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    agent = models.ForeignKey(SalesAgent, on_delete=models.PROTECT, related_name="commissions")
+    client_id = models.UUIDField()
+    source = models.CharField(max_length=20)  # payment, invoice, credit_note
+    source_id = models.UUIDField()
+    invoice_id = models.UUIDField(null=True, blank=True, db_index=True)
+    base = models.DecimalField(max_digits=14, decimal_places=2)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    period = models.CharField(max_length=7)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["agent", "source", "source_id", "invoice_id"], name="commercial_commission_once")]
+
+
+class CommissionStatement(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    agent = models.ForeignKey(SalesAgent, on_delete=models.PROTECT, related_name="statements")
+    period = models.CharField(max_length=7)
+    total = models.DecimalField(max_digits=14, decimal_places=2)
+    lines = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agent", "period"], name="commercial_one_statement_per_month")]

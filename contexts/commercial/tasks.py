@@ -10,3 +10,16 @@ def abandon_idle_carts() -> int:
     from contexts.commercial.services import carts
 
     return carts.abandon_idle()
+
+
+@tenant_job(schedule=crontab(day_of_month=1, hour=5, minute=0))
+@shared_task(name="commercial.monthly_commission_statements")
+def monthly_commission_statements() -> int:
+    import datetime
+
+    from django.utils import timezone
+
+    from contexts.commercial.services import commissions
+
+    last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
+    return commissions.monthly_statements(period=last_month)

@@ -92,3 +92,32 @@ def check_plan_limit(*, resource: str, current: int) -> None:
     from contexts.finance.billing import services
 
     services.check_limit(schema_name=connection.schema_name, resource=resource, current=current)
+
+
+@dataclass(frozen=True)
+class InvoiceShare:
+    """A part of an invoice, excl. VAT, with the net amount of each line's variant."""
+
+    invoice_id: uuid.UUID
+    client_id: uuid.UUID
+    net: Decimal          # the share, excl. VAT
+    gross: Decimal        # the share, VAT included
+    line_nets: tuple      # ((variant_id or None, net), ...) of the whole invoice
+
+
+def payment_shares(*, payment_id: uuid.UUID) -> list[InvoiceShare]:
+    """What a payment settled, invoice by invoice, excl. VAT (two queries)."""
+    from contexts.finance.models import Allocation, InvoiceLine
+
+    allocations = list(Allocation.objects.filter(payment_id=payment_id).select_related("invoice"))
+    lines: dict = {}
+    for invoice_id, variant_id, net in InvoiceLine.objects.filter(invoice_id__in=[a.invoice_id for a in allocations]).values_list(
+            "invoice_id", "variant_id", "line_net"):
+        lines.setdefault(invoice_id, []).append((variant_id, net))
+    out = []
+    for a in allocations:
+        inv = a.invoice
+        ratio = a.amount / inv.total_gross if inv.total_gross else Decimal("0")
+        out.append(InvoiceShare(invoice_id=inv.id, client_id=inv.client_id, net=(inv.total_net * ratio).quantize(Decimal("0.01")),
+                                gross=a.amount, line_nets=tuple(lines.get(inv.id, ()))))
+    return out

@@ -18,6 +18,8 @@ class InvoiceIssued(Event):
     order_id: uuid.UUID | None
     total_gross: Decimal
     currency: str
+    original_invoice_id: uuid.UUID | None = None  # for a credit note: the invoice it corrects
+    total_net: Decimal | None = None
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

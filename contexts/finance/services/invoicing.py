@@ -199,7 +199,8 @@ def invoice_issue(*, invoice_id: uuid.UUID, issue_date: datetime.date | None = N
         invoice.save()
         eventbus.publish(InvoiceIssuedEvent(invoice_id=invoice.id, number=invoice.number, kind=invoice.kind,
                                             client_id=invoice.client_id, order_id=invoice.order_id,
-                                            total_gross=invoice.total_gross, currency=invoice.currency))
+                                            total_gross=invoice.total_gross, currency=invoice.currency,
+                                            original_invoice_id=invoice.original_id, total_net=invoice.total_net))
         transaction.on_commit(lambda: documents.schedule_render(invoice_id=invoice.id))
     return invoice
 
