@@ -31,3 +31,12 @@ class OrderCancelled(Event):
     name = "commercial.order.cancelled.v1"
     order_id: uuid.UUID
     reason: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ContractSigned(Event):
+    name = "commercial.contract.signed.v1"
+    contract_id: uuid.UUID
+    client_id: uuid.UUID
+    start_date: str
+    end_date: str

@@ -197,3 +197,60 @@ class CommissionStatement(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agent", "period"], name="commercial_one_statement_per_month")]
+
+
+class ContractStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SIGNED = "signed", "Signed"
+    TERMINATED = "terminated", "Terminated"
+
+
+class Recurrence(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    YEARLY = "yearly", "Yearly"
+
+
+class Contract(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client_id = models.UUIDField(db_index=True)
+    agent = models.ForeignKey(SalesAgent, null=True, blank=True, on_delete=models.PROTECT, related_name="contracts")
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=ContractStatus.choices, default=ContractStatus.DRAFT)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    recurrence = models.CharField(max_length=10, choices=Recurrence.choices, default=Recurrence.MONTHLY)
+    tacit_renewal = models.BooleanField(default=True, help_text="renewed for the same length unless terminated")
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")), name="commercial_contract_dates")]
+
+    def __str__(self):
+        return self.title
+
+
+class ContractLine(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="lines")
+    label = models.CharField(max_length=300)
+    quantity = models.DecimalField(max_digits=10, decimal_places=3)
+    unit_price_net = models.DecimalField(max_digits=12, decimal_places=4, help_text="per period, excl. VAT")
+    vat_rate = models.DecimalField(max_digits=5, decimal_places=2, default=20)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0) & Q(unit_price_net__gte=0), name="commercial_contract_line_values")]
+
+
+class OrderReturn(models.Model):
+    """A return of some of an order's lines: stock back, a credit note, a refund."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="returns")
+    lines = models.JSONField(help_text='[{"variant_id", "quantity"}]')
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    reason = models.CharField(max_length=200, blank=True)
+    credit_note_number = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)

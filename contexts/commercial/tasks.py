@@ -23,3 +23,15 @@ def monthly_commission_statements() -> int:
 
     last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
     return commissions.monthly_statements(period=last_month)
+
+
+@tenant_job(schedule=crontab(hour=4, minute=30))
+@shared_task(name="commercial.contracts_daily")
+def contracts_daily() -> int:
+    from django.utils import timezone
+
+    from contexts.commercial.services import contracts
+
+    today = timezone.localdate()
+    contracts.renew_due(today=today)
+    return contracts.bill_period(today=today)

@@ -121,3 +121,23 @@ def payment_shares(*, payment_id: uuid.UUID) -> list[InvoiceShare]:
         out.append(InvoiceShare(invoice_id=inv.id, client_id=inv.client_id, net=(inv.total_net * ratio).quantize(Decimal("0.01")),
                                 gross=a.amount, line_nets=tuple(lines.get(inv.id, ()))))
     return out
+
+
+def credit_and_refund_order(*, order_id: uuid.UUID, lines: Iterable[Mapping], reason: str) -> str:
+    """A return: a credit note on the order's invoice for these lines (net unit prices), and the
+    refund of its gross amount on the order's payment. Returns the credit note's number."""
+    from django.db import transaction
+
+    from contexts.finance.models import Invoice, Payment
+    from contexts.finance.services import invoicing, payments
+
+    with transaction.atomic():
+        invoice = Invoice.objects.filter(order_id=order_id, kind="invoice", status="issued").first()
+        if invoice is None:
+            raise InvalidInput("This order has no invoice to credit.", field="order_id")
+        credit = invoicing.invoice_issue(invoice_id=invoicing.credit_note_create(invoice_id=invoice.id, lines=lines,
+                                                                                  reason=reason).id)
+        payment = Payment.objects.filter(order_id=order_id, status="succeeded").first()
+        if payment is not None:
+            payments.refund_payment(payment_id=payment.id, amount=credit.total_gross, reason=reason)
+    return credit.number

@@ -123,3 +123,16 @@ def commit_reference(*, reference_prefix: str, sale_reference: str) -> int:
     from contexts.inventory import services
 
     return services.commit_reference(reference_prefix=reference_prefix, sale_reference=sale_reference)
+
+
+def return_to_stock(*, variant_id: uuid.UUID, quantity: int, reference: str) -> None:
+    """Returned goods go back to the web-serving location that stocks the variant."""
+    from contexts.inventory import services
+    from contexts.inventory.models import MovementKind, StockItem
+
+    item = (StockItem.objects.filter(variant_id=variant_id, location__serves_web=True, location__is_active=True)
+            .order_by("location__code").first()) or StockItem.objects.filter(variant_id=variant_id).first()
+    if item is None:
+        raise services.InvalidInput("This variant was never stocked.", field="variant_id")
+    services.receive(variant_id=variant_id, product_id=item.product_id, location_id=item.location_id, quantity=quantity,
+                     reference=reference, kind=MovementKind.RETURN)

@@ -9,5 +9,6 @@ urlpatterns = [
     path("orders/checkout", views.CheckoutView.as_view(), name="checkout"),
     path("orders/<uuid:order_id>", views.OrderDetailView.as_view(), name="order"),
     path("orders/<uuid:order_id>/status", views.OrderStatusView.as_view(), name="order-status"),
+    path("orders/<uuid:order_id>/returns", views.OrderReturnView.as_view(), name="order-returns"),
     path("customers/<uuid:customer_id>/orders", views.CustomerOrdersView.as_view(), name="customer-orders"),
 ]

@@ -197,3 +197,27 @@ class CustomerOrdersView(APIView):
         paginator = Pagination()
         page = paginator.paginate_queryset(_orders().filter(customer_id=customer_id), request, view=self)
         return paginator.get_paginated_response(OrderOutput(page, many=True).data)
+
+
+class ReturnLineInput(serializers.Serializer):
+    variant_id = serializers.UUIDField()
+    quantity = serializers.IntegerField(min_value=1)
+
+
+class ReturnInput(serializers.Serializer):
+    lines = ReturnLineInput(many=True)
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class OrderReturnView(APIView):
+    """Staff: record a return (stock back, credit note, card refund)."""
+
+    queryset = Order.objects.none()
+
+    @extend_schema(request=ReturnInput, responses={201: OrderOutput})
+    def post(self, request, order_id):
+        data = ReturnInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        lines = [{"variant_id": str(l["variant_id"]), "quantity": l["quantity"]} for l in data.validated_data["lines"]]
+        orders.order_return(order_id=order_id, lines=lines, reason=data.validated_data["reason"])
+        return Response(OrderOutput(_orders().get(pk=order_id)).data, status=status.HTTP_201_CREATED)

@@ -32,3 +32,47 @@ def set_status(*, order_id: uuid.UUID, status: str, note: str = "") -> Order:
         if order is None:
             raise NotFound("No such order.", field="order_id")
         return transition(order, status, note=note)
+
+
+def order_return(*, order_id: uuid.UUID, lines: list[dict], reason: str = "") -> "OrderReturn":
+    """Returned lines: the stock comes back, a credit note corrects the invoice, the card is
+    refunded; the order becomes returned when everything came back."""
+    from decimal import Decimal
+
+    from contexts.commercial.models import OrderReturn
+    from contexts.finance import api as finance_api
+    from contexts.inventory import api as inventory_api
+
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(pk=order_id).first()
+        if order is None:
+            raise NotFound("No such order.", field="order_id")
+        if order.status not in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+            raise IllegalTransition("Only a shipped or delivered order can be returned.", field="status")
+        ordered = {str(l.variant_id): l for l in order.lines.all()}
+        already: dict[str, int] = {}
+        for r in order.returns.all():
+            for line in r.lines:
+                already[line["variant_id"]] = already.get(line["variant_id"], 0) + int(line["quantity"])
+        credit_lines, amount, cleaned = [], Decimal("0.00"), []
+        for i, line in enumerate(lines):
+            key, qty = str(line.get("variant_id")), int(line.get("quantity", 0))
+            source = ordered.get(key)
+            if source is None:
+                raise InvalidInput("This variant is not in the order.", field=f"lines[{i}].variant_id")
+            if qty <= 0 or qty + already.get(key, 0) > source.quantity:
+                raise InvalidInput("More than was ordered (and not yet returned).", field=f"lines[{i}].quantity")
+            gross = (source.total / source.quantity * qty).quantize(Decimal("0.01"))
+            net_unit = (source.total / source.quantity / (1 + source.vat_rate / Decimal(100))).quantize(Decimal("0.0001"))
+            credit_lines.append({"label": f"Retour : {source.label}", "quantity": qty, "unit_price_net": net_unit,
+                                 "vat_rate": source.vat_rate, "variant_id": source.variant_id})
+            amount += gross
+            cleaned.append({"variant_id": key, "quantity": qty})
+            inventory_api.return_to_stock(variant_id=source.variant_id, quantity=qty, reference=f"return:order:{order.id}")
+        number = finance_api.credit_and_refund_order(order_id=order.id, lines=credit_lines, reason=reason or "retour client")
+        ret = OrderReturn.objects.create(order=order, lines=cleaned, amount=amount, reason=reason, credit_note_number=number)
+        returned_all = all(already.get(k, 0) + sum(c["quantity"] for c in cleaned if c["variant_id"] == k) >= l.quantity
+                           for k, l in ordered.items())
+        if returned_all:
+            transition(order, OrderStatus.RETURNED, note=f"returned, credit note {number}")
+    return ret
