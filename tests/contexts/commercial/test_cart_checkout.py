@@ -116,3 +116,18 @@ def test_an_empty_cart_cannot_be_checked_out(tenant, stripe_api):
     with pytest.raises(checkout.EmptyCart):
         checkout.checkout(session_id=s, customer_id=c.id, payment_method="pm_card_visa", idempotency_key="k-e")
     assert not CartItem.objects.exists() and not Order.objects.exists()
+
+
+def test_an_idle_cart_gives_its_stock_back_and_gets_one_recovery_mail(tenant, django_capture_on_commit_callbacks, mailoutbox):
+    import datetime
+
+    v = f.stocked_variant(units=4)
+    c = f.customer(email="lea@exemple.fr")
+    s = _session()
+    carts.add_item(session_id=s, variant_id=v.id, quantity=2, customer_id=c.id)
+    Cart.objects.filter(session_id=s).update(updated_at=carts.timezone.now() - datetime.timedelta(hours=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert carts.abandon_idle() == 1
+    assert StockItem.objects.get(variant_id=v.id).reserved == 0
+    assert [m.to for m in mailoutbox] == [["lea@exemple.fr"]]
+    assert carts.abandon_idle() == 0  # once
