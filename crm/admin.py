@@ -1,18 +1,8 @@
 from django.contrib import admin, messages
 
 from crm import eventbus
+from crm.adminkit import ReadOnlyAdmin
 from crm.models import DeadLetter, OutboxEvent
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OutboxEvent)

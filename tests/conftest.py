@@ -104,16 +104,31 @@ KEEP_TABLES = ["django_migrations", "django_content_type", "auth_permission", "a
 
 
 def _truncate_schema(schema: str) -> None:
+    """Empties a committed test's schema. A worker may still be finishing a task in it (say, an
+    invoice rendering): a deadlock or lock wait with it is retried, not reported as an error."""
+    import time
+
+    from django.db import OperationalError, transaction
+
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = %s AND NOT (tablename = ANY(%s))",
             [schema, KEEP_TABLES],
         )
         tables = [row[0] for row in cursor.fetchall()]
-        if tables:
-            cursor.execute(
-                "TRUNCATE " + ", ".join(f'"{schema}"."{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
-            )
+    if not tables:
+        return
+    sql = "TRUNCATE " + ", ".join(f'"{schema}"."{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+    for attempt in range(5):
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '5s'")
+                cursor.execute(sql)
+            return
+        except OperationalError:
+            if attempt == 4:
+                raise
+            time.sleep(0.5 * (attempt + 1))
 
 
 @pytest.fixture

@@ -5,18 +5,8 @@ from contexts.commercial.models import (
     ContractLine, Order, OrderLine, OrderReturn, OrderStatusChange, SalesAgent,
 )
 from contexts.commercial.services import contracts
+from crm.adminkit import ReadOnlyInline
 from crm.rest.errors import DomainError
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class OrderLineInline(ReadOnlyInline):

@@ -5,6 +5,7 @@ from contexts.finance.models import (
     PaymentSchedule, Refund, Reminder,
 )
 from contexts.finance.services import invoicing
+from crm.adminkit import ReadOnlyInline
 from crm.rest.errors import DomainError
 
 
@@ -41,17 +42,6 @@ class InvoiceDocumentInline(admin.TabularInline):
     readonly_fields = ("file", "sha256", "created_at")
 
     def has_add_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False
 
 

@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 def stripe_webhook(request):
     payload = request.body
     try:
-        event = stripe_gateway.parse_webhook(payload=payload, signature=request.headers.get("Stripe-Signature", ""))
+        stripe_gateway.parse_webhook(payload=payload, signature=request.headers.get("Stripe-Signature", ""))
     except (ValueError, stripe.SignatureVerificationError) as exc:
         return JsonResponse({"error": {"code": "invalid_signature", "message": str(exc)[:200]}}, status=400)
     data = json.loads(payload)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from contexts.inventory import services
+from crm.adminkit import ReadOnlyAdmin
 from contexts.inventory.models import Location, Reservation, StockAlert, StockItem, StockMovement, Transfer, TransferLine
 
 
@@ -29,19 +30,8 @@ class StockItemAdmin(admin.ModelAdmin):
         return False  # stock enters through receipts
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(StockMovement)
-class StockMovementAdmin(ReadOnly):
+class StockMovementAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "kind", "variant_id", "location", "quantity", "reference")
     list_filter = ("kind", "location")
     search_fields = ("=variant_id", "reference")
@@ -49,7 +39,7 @@ class StockMovementAdmin(ReadOnly):
 
 
 @admin.register(Reservation)
-class ReservationAdmin(ReadOnly):
+class ReservationAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "variant_id", "location", "quantity", "reference", "status", "expires_at")
     list_filter = ("status", "location")
     search_fields = ("=variant_id", "reference")
@@ -63,7 +53,7 @@ class TransferLineInline(admin.TabularInline):
 
 
 @admin.register(Transfer)
-class TransferAdmin(ReadOnly):
+class TransferAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "source", "destination", "status", "shipped_at", "received_at")
     list_filter = ("status",)
     list_select_related = ("source", "destination")
@@ -71,7 +61,7 @@ class TransferAdmin(ReadOnly):
 
 
 @admin.register(StockAlert)
-class StockAlertAdmin(ReadOnly):
+class StockAlertAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "variant_id", "location", "available", "reorder_point", "is_open")
     list_filter = ("is_open", "location")
     list_select_related = ("location",)

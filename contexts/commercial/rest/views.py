@@ -144,14 +144,17 @@ def _orders():
     return Order.objects.prefetch_related("lines", "history")
 
 
-class OrderDetailView(APIView):
-    """Staff with the view permission, or the customer whose order it is."""
+class StaffOrOwnCustomerView(APIView):
+    """Staff with the view permission on orders, or a customer (the view limits them to their own)."""
 
     authentication_classes = [CustomerJWT, StaffJWT, ApiKeyAuth]
     queryset = Order.objects.none()
 
     def get_permissions(self):
         return [AllowAny()] if getattr(self.request.user, "kind", None) == "customer" else super().get_permissions()
+
+
+class OrderDetailView(StaffOrOwnCustomerView):
 
     @extend_schema(responses={200: OrderOutput})
     def get(self, request, order_id):
@@ -179,13 +182,7 @@ class OrderStatusView(APIView):
         return Response(OrderOutput(_orders().get(pk=order_id)).data)
 
 
-class CustomerOrdersView(APIView):
-    authentication_classes = [CustomerJWT, StaffJWT, ApiKeyAuth]
-    queryset = Order.objects.none()
-
-    def get_permissions(self):
-        return [AllowAny()] if getattr(self.request.user, "kind", None) == "customer" else super().get_permissions()
-
+class CustomerOrdersView(StaffOrOwnCustomerView):
     @extend_schema(responses={200: OrderOutput(many=True)})
     def get(self, request, customer_id):
         if getattr(request.user, "kind", None) == "customer" and str(request.user.customer_id) != str(customer_id):

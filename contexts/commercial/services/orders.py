@@ -4,7 +4,7 @@ import uuid
 
 from django.db import transaction
 
-from contexts.commercial.models import TRANSITIONS, Order, OrderStatus, OrderStatusChange
+from contexts.commercial.models import TRANSITIONS, Order, OrderReturn, OrderStatus, OrderStatusChange
 from crm.rest.errors import DomainError, InvalidInput, NotFound
 
 
@@ -34,12 +34,11 @@ def set_status(*, order_id: uuid.UUID, status: str, note: str = "") -> Order:
         return transition(order, status, note=note)
 
 
-def order_return(*, order_id: uuid.UUID, lines: list[dict], reason: str = "") -> "OrderReturn":
+def order_return(*, order_id: uuid.UUID, lines: list[dict], reason: str = "") -> OrderReturn:
     """Returned lines: the stock comes back, a credit note corrects the invoice, the card is
     refunded; the order becomes returned when everything came back."""
     from decimal import Decimal
 
-    from contexts.commercial.models import OrderReturn
     from contexts.finance import api as finance_api
     from contexts.inventory import api as inventory_api
 
