@@ -8,6 +8,7 @@ import random
 from django.db import transaction
 
 from contexts.catalog import api as catalog_api
+from contexts.commercial import api as commercial_api
 from contexts.core import api as core_api
 from contexts.inventory import api as inventory_api
 
@@ -112,11 +113,39 @@ def _seed_catalog_and_stock(rng: random.Random) -> tuple[int, int]:
     return n_products, n_variants
 
 
+def _seed_contracts_and_agent() -> tuple[int, int]:
+    """Maintenance contracts for the company clients, an agent who brought them, this month's invoices."""
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from contexts.core.models import Client
+
+    companies = list(Client.objects.filter(kind="company").order_by("company_name")[:6])
+    if not companies or commercial_api.has_contracts():
+        return 0, 0
+    commercial_api.create_agent_with_scale(
+        name="Paul Lefèvre", email="paul.lefevre@apporteurs.fr", client_ids=[c.id for c in companies[:3]],
+        tiers=[(Decimal("0"), Decimal("5")), (Decimal("1000"), Decimal("8")), (Decimal("5000"), Decimal("10"))])
+    today = timezone.localdate()
+    start = today.replace(day=1)
+    for c in companies:
+        commercial_api.create_signed_contract(
+            client_id=c.id, title=f"Maintenance caisse et logiciel — {c.company_name}", start_date=start,
+            end_date=start + datetime.timedelta(days=365), signed_by="Gérant(e)",
+            lines=[{"label": "Abonnement logiciel de caisse", "quantity": "1", "unit_price_net": "49.00", "vat_rate": "20"},
+                   {"label": "Maintenance matériel", "quantity": "1", "unit_price_net": "19.00", "vat_rate": "20"}])
+    return len(companies), commercial_api.bill_contracts(today=today)
+
+
 def seed_demo(*, rng: random.Random, password: str) -> list[str]:
     lines = []
     with transaction.atomic():
         products, variants = _seed_catalog_and_stock(rng)
     lines.append(f"catalog: {products} products, {variants} variants in 3 shops and a warehouse")
     lines.append(f"clients: {_seed_clients(rng)} created")
+    contracts, invoices = _seed_contracts_and_agent()
+    lines.append(f"contracts: {contracts} signed, {invoices} invoiced this month; an agent with a progressive scale")
     lines.append(f"staff: {', '.join(_seed_staff(password))} (password as admin)")
     return lines
