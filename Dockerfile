@@ -1,11 +1,16 @@
 # syntax=docker/dockerfile:1
 # Build: docker build -t comptoir .   Run: docker run -e DATABASE_URL=... -e REDIS_URL=... -p 8000:8000 comptoir
+# --- builder: the virtualenv, with what a package without a wheel would need to compile ------
 FROM python:3.11-slim-bookworm AS builder
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN apt-get update && apt-get install -y --no-install-recommends build-essential \
+    && rm -rf /var/lib/apt/lists/*
 RUN python -m venv /opt/venv
 COPY requirements.txt /tmp/requirements.txt
 RUN /opt/venv/bin/pip install -r /tmp/requirements.txt
 
+# --- final: the venv, the code, the static files; no compiler, not root -----------------------
+# (psycopg[binary] carries its own libpq.)
 FROM python:3.11-slim-bookworm
 ENV PATH=/opt/venv/bin:$PATH PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=config.settings
@@ -17,8 +22,9 @@ RUN useradd --create-home --uid 10001 comptoir
 COPY --from=builder /opt/venv /opt/venv
 WORKDIR /app
 COPY --chown=comptoir:comptoir . /app
-RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput -v0
 USER comptoir
+# Static files at build time (no database needed); var/ stays writable for media.
+RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput -v0
 EXPOSE 8000
 # The same image runs the worker (celery -A config worker) and beat (celery -A config beat).
 CMD ["gunicorn", "config.wsgi", "-b", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,3 +1,4 @@
+# Thin aliases: everything lives in ./dev (make is not needed).
 .PHONY: run test stop lint services
 run:
 	./dev run
@@ -5,7 +6,7 @@ test:
 	./dev test
 stop:
 	./dev stop
+lint:
+	./dev lint
 services:
 	./dev services
-lint:
-	.venv/bin/lint-imports
