@@ -81,3 +81,13 @@ if ! pdf_libs_ok; then
          "Install: libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fontconfig" >&2
   fi
 fi
+
+# --- a browser for the screen tests: Debian's chromium (Playwright drives it; never downloaded) --
+if ! command -v chromium >/dev/null 2>&1; then
+  if can_apt; then
+    log "installing Debian's chromium (headless screen tests)"
+    apt_install chromium
+  else
+    echo "warning: chromium is missing; the screen tests will be skipped. Install Debian's chromium." >&2
+  fi
+fi

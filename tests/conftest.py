@@ -27,6 +27,10 @@ def pytest_unconfigure(config):
 def pytest_configure(config):
     from django.conf import settings
 
+    from tests.clock import freeze_from_environment
+
+    freeze_from_environment()  # COMPTOIR_TEST_NOW: the whole session under a frozen (ticking) clock
+
     # A queue of this test session's own: no other worker (./dev run, a parallel run) eats its tasks.
     # Set here, after pytest-django loaded the settings, and on the Celery app as well.
     from config.celery import app as celery_app

@@ -12,6 +12,9 @@ from django.db import connection
 
 from crm import eventbus
 from crm.events import Event
+from tests.clock import freeze_from_environment
+
+freeze_from_environment()  # the worker keeps the test session's frozen clock, if any
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -75,3 +78,10 @@ def beat_probe(*, run_id: str, fail_in: str = "") -> str:
 
 def new_run_id() -> str:
     return uuid.uuid4().hex
+
+
+@shared_task(name="tests.clock_now")
+def clock_now() -> str:
+    from django.utils import timezone
+
+    return timezone.now().isoformat()

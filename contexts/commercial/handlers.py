@@ -9,7 +9,8 @@ from crm import eventbus
 def commission_on_payment(event: eventbus.Envelope) -> None:
     from contexts.commercial.services import commissions
 
-    commissions.on_payment_received(payment_id=event.payload["payment_id"], client_id=event.payload["client_id"])
+    commissions.on_payment_received(payment_id=event.payload["payment_id"], client_id=event.payload["client_id"],
+                                    occurred_at=event.occurred_at)
 
 
 @eventbus.subscribe(InvoiceIssued.name, name="commercial.commission_on_invoice")
@@ -19,4 +20,4 @@ def commission_on_invoice(event: eventbus.Envelope) -> None:
     p = event.payload
     commissions.on_invoice_issued(invoice_id=p["invoice_id"], client_id=p["client_id"], kind=p["kind"],
                                   total_net=Decimal(p.get("total_net") or "0"), total_gross=Decimal(p["total_gross"]),
-                                  original_invoice_id=p.get("original_invoice_id"))
+                                  occurred_at=event.occurred_at, original_invoice_id=p.get("original_invoice_id"))

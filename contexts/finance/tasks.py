@@ -31,9 +31,12 @@ def render_missing_documents() -> int:
 
 @tenant_job(schedule=crontab(hour=8, minute=0))
 @shared_task(name="finance.run_dunning")
-def run_dunning() -> int:
+def run_dunning(*, today: str | None = None) -> int:
+    """`today` (ISO date) for a replay or a test; beat leaves it out and the tenant's date is used."""
+    import datetime
+
     from contexts.finance.services import dunning
     from crm.audit import Actor, acting_as
 
     with acting_as(Actor("system", "", "beat: dunning")):
-        return dunning.run()
+        return dunning.run(today=datetime.date.fromisoformat(today) if today else None)

@@ -8,6 +8,7 @@ Scales work on the agent's volume of the month, excl. VAT:
 """
 from __future__ import annotations
 
+import datetime
 import uuid
 from decimal import Decimal
 
@@ -65,12 +66,17 @@ def _base(scale, share: finance_api.InvoiceShare) -> Decimal:
     return cents(share.net * scoped / all_net) if all_net else ZERO
 
 
-def _record(assignment, *, source: str, source_id, share: finance_api.InvoiceShare) -> Commission | None:
+def period_of(moment: datetime.datetime) -> str:
+    """The commission month of a business event: the month, in the tenant's time zone, when it
+    happened (not when a retried handler ran)."""
+    return timezone.localdate(moment).strftime("%Y-%m")
+
+
+def _record(assignment, *, source: str, source_id, share: finance_api.InvoiceShare, period: str) -> Commission | None:
     scale = assignment.scale
     base = _base(scale, share)
     if base <= 0:
         return None
-    period = timezone.localdate().strftime("%Y-%m")
     with transaction.atomic():
         # One agent's month at a time: concurrent payments cannot both use the same "before".
         locked = type(assignment.agent).objects.select_for_update().get(pk=assignment.agent_id)
@@ -84,30 +90,32 @@ def _record(assignment, *, source: str, source_id, share: finance_api.InvoiceSha
             return None  # this event was counted already
 
 
-def on_payment_received(*, payment_id: uuid.UUID, client_id: uuid.UUID) -> list[Commission]:
+def on_payment_received(*, payment_id: uuid.UUID, client_id: uuid.UUID, occurred_at: datetime.datetime) -> list[Commission]:
     assignment = AgentAssignment.objects.select_related("scale", "agent").filter(client_id=client_id).first()
     if assignment is None or assignment.scale.basis != ScaleBasis.COLLECTED or not assignment.agent.is_active:
         return []
     return [c for share in finance_api.payment_shares(payment_id=payment_id)
-            if (c := _record(assignment, source="payment", source_id=payment_id, share=share))]
+            if (c := _record(assignment, source="payment", source_id=payment_id, share=share,
+                                period=period_of(occurred_at)))]
 
 
 def on_invoice_issued(*, invoice_id: uuid.UUID, client_id: uuid.UUID, kind: str, total_net: Decimal, total_gross: Decimal,
-                      original_invoice_id: uuid.UUID | None = None) -> list[Commission]:
+                      occurred_at: datetime.datetime, original_invoice_id: uuid.UUID | None = None) -> list[Commission]:
     if kind == "credit_note":
         return [c for c in [clawback(credit_note_id=invoice_id, original_invoice_id=original_invoice_id,
-                                     credit_net=total_net)] if c]
+                                     credit_net=total_net, occurred_at=occurred_at)] if c]
     assignment = AgentAssignment.objects.select_related("scale", "agent").filter(client_id=client_id).first()
     if assignment is None or assignment.scale.basis != ScaleBasis.INVOICED:
         return []
     share = finance_api.InvoiceShare(invoice_id=invoice_id, client_id=client_id, net=total_net, gross=total_gross, line_nets=())
     if assignment.scale.category_id:
         return []  # category scales need line detail: they work on collected amounts
-    c = _record(assignment, source="invoice", source_id=invoice_id, share=share)
+    c = _record(assignment, source="invoice", source_id=invoice_id, share=share, period=period_of(occurred_at))
     return [c] if c else []
 
 
-def clawback(*, credit_note_id: uuid.UUID, original_invoice_id: uuid.UUID | None, credit_net: Decimal) -> Commission | None:
+def clawback(*, credit_note_id: uuid.UUID, original_invoice_id: uuid.UUID | None, credit_net: Decimal,
+             occurred_at: datetime.datetime) -> Commission | None:
     """A credit note takes back the commissions of the invoice it corrects, in proportion."""
     if original_invoice_id is None:
         return None
@@ -123,7 +131,7 @@ def clawback(*, credit_note_id: uuid.UUID, original_invoice_id: uuid.UUID | None
             return Commission.objects.create(agent=agent, client_id=earned[0].client_id, source="credit_note",
                                              source_id=credit_note_id, invoice_id=original_invoice_id,
                                              base=-cents(base_total * share), amount=-cents(amount_total * share),
-                                             period=timezone.localdate().strftime("%Y-%m"))
+                                             period=period_of(occurred_at))
     except IntegrityError:
         return None
 

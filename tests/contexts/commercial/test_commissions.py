@@ -1,7 +1,10 @@
 """Agents' commissions: both scale kinds, category scales, the clawback, statements."""
 from decimal import Decimal as D
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.utils import timezone
 
 from contexts.commercial import handlers
@@ -12,6 +15,8 @@ from crm.eventbus import Envelope
 from crm.models import OutboxEvent
 from tests.factories import catalog as cat
 from tests.factories.core import CompanyClientFactory
+
+pytestmark = pytest.mark.dates
 
 TIERS = [("0", "5"), ("1000", "8"), ("5000", "10")]
 
@@ -85,7 +90,7 @@ def test_invoiced_slab_commissions_and_the_clawback_of_a_credit_note(seller, age
     handlers.commission_on_invoice(Envelope(event.id, event.name, event.occurred_at, event.payload))
     clawback = Commission.objects.get(source="credit_note")
     assert (clawback.base, clawback.amount) == (D("-500.00"), D("-40.00"))  # a third of the invoice, a third of 120
-    period = timezone.localdate().strftime("%Y-%m")
+    period = commissions.period_of(event.occurred_at)
     assert commissions.monthly_statements(period=period) == 1
     assert commissions.monthly_statements(period=period) == 0  # one statement per agent and month
     statement = CommissionStatement.objects.get()
@@ -110,3 +115,18 @@ def test_no_agent_no_commission(seller):
     client = CompanyClientFactory()
     _pay_and_handle(_invoice(client))
     assert not Commission.objects.exists()
+
+
+def test_a_commission_retried_after_the_month_ended_stays_in_the_month_of_the_payment(seller, agent):
+    """The payment arrives on 31 May at 23:50 in Paris; its handler is retried on 1 June."""
+    client = CompanyClientFactory()
+    AgentAssignment.objects.create(agent=agent, client_id=client.id, scale=_scale("progressive"))
+    paris = dt.timezone(dt.timedelta(hours=2))
+    with time_machine.travel(dt.datetime(2026, 5, 31, 23, 50, tzinfo=paris), tick=False):
+        invoice = _invoice(client)
+        payments.record_payment(client_id=client.id, method="transfer", amount=invoice.total_gross, invoice_ids=[invoice.id])
+    event = OutboxEvent.objects.get(name="finance.payment.received.v1")
+    with time_machine.travel(dt.datetime(2026, 6, 1, 9, 0, tzinfo=paris), tick=False):
+        handlers.commission_on_payment(Envelope(event.id, event.name, event.occurred_at, event.payload))
+    assert Commission.objects.get().period == "2026-05"
+    assert timezone.localdate(event.occurred_at) == dt.date(2026, 5, 31)

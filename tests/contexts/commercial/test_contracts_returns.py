@@ -13,6 +13,8 @@ from crm.rest.errors import InvalidInput
 from tests.factories import commercial as f
 from tests.factories.core import CompanyClientFactory
 
+pytestmark = pytest.mark.dates
+
 LINES = [{"label": "Maintenance caisse", "quantity": "1", "unit_price_net": "49.00", "vat_rate": "20"}]
 
 

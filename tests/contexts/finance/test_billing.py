@@ -3,6 +3,7 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from contexts.finance.billing import services
@@ -11,6 +12,8 @@ from tests.contexts.finance.test_payments import declining_card
 from tests.factories import inventory as inv
 from tests.factories.core import StaffFactory
 
+pytestmark = pytest.mark.dates
+
 
 def _subscribe(plan="essentiel", pm="pm_card_visa"):
     return services.subscribe(schema_name="alpha", plan_code=plan, email="gerant@alpha.fr", payment_method=pm)
@@ -18,7 +21,7 @@ def _subscribe(plan="essentiel", pm="pm_card_visa"):
 
 def test_subscribing_charges_the_first_month_and_beat_charges_the_next(tenant, stripe_api):
     sub = _subscribe()
-    today = dt.date.today()
+    today = timezone.localdate()
     assert sub.status == "active" and sub.stripe_customer.startswith("cus_")
     with schema_context("public"):
         first = sub.charges.get()

@@ -3,18 +3,24 @@ from decimal import Decimal as D
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from contexts.finance.models import Invoice, InvoiceLine, InvoiceSequence
 from contexts.finance.services import invoicing
 from crm.rest.errors import InvalidInput
 from tests.factories.finance import draft_invoice, issued_invoice
 
-YEAR = datetime.date.today().year
+pytestmark = pytest.mark.dates
+
+
+def _year() -> int:
+    """The tenant's current year when the test runs (never computed at import)."""
+    return timezone.localdate().year
 
 
 def test_issue_numbers_freezes_and_totals(seller):
     invoice = issued_invoice()
-    assert invoice.number == f"FA-{YEAR}-000001"
+    assert invoice.number == f"FA-{_year()}-000001"
     assert invoice.status == "issued"
     assert (invoice.total_net, invoice.total_vat, invoice.total_gross) == (D("82.03"), D("12.97"), D("95.00"))
     assert [(v.rate, v.base, v.amount) for v in invoice.vat_lines.all()] == [
@@ -24,7 +30,7 @@ def test_issue_numbers_freezes_and_totals(seller):
     from contexts.finance.services.calendar import due_date, is_business_day
 
     assert invoice.due_date == due_date(invoice.issue_date, days=30) and is_business_day(invoice.due_date)
-    assert issued_invoice().number == f"FA-{YEAR}-000002"
+    assert issued_invoice().number == f"FA-{_year()}-000002"
 
 
 def test_numbering_restarts_each_year(seller):
@@ -48,8 +54,8 @@ def test_a_failed_issue_leaves_no_gap(seller, monkeypatch):
         invoicing.invoice_issue(invoice_id=broken.id)
     monkeypatch.setattr(Invoice, "save", real_save)
     assert Invoice.objects.get(pk=broken.pk).status == "draft"
-    assert invoicing.invoice_issue(invoice_id=ok.id).number == f"FA-{YEAR}-000001"
-    assert invoicing.invoice_issue(invoice_id=broken.id).number == f"FA-{YEAR}-000002"
+    assert invoicing.invoice_issue(invoice_id=ok.id).number == f"FA-{_year()}-000001"
+    assert invoicing.invoice_issue(invoice_id=broken.id).number == f"FA-{_year()}-000002"
 
 
 def test_issued_invoice_is_refused_by_the_services(seller):
@@ -125,7 +131,7 @@ def test_an_empty_draft_cannot_be_issued(seller):
 def test_credit_note_references_the_original_and_has_its_own_sequence(seller):
     invoice = issued_invoice()
     credit = invoicing.invoice_issue(invoice_id=invoicing.credit_note_create(invoice_id=invoice.id).id)
-    assert credit.number == f"AV-{YEAR}-000001"
+    assert credit.number == f"AV-{_year()}-000001"
     assert credit.original_id == invoice.id and credit.total_gross == invoice.total_gross
     # Nothing more can be credited on that invoice.
     extra = invoicing.credit_note_create(invoice_id=invoice.id, lines=[{"label": "geste", "quantity": 1, "unit_price_net": "1", "vat_rate": "20"}])

@@ -9,6 +9,8 @@ from contexts.finance.services import dunning, payments, schedules
 from crm.rest.errors import InvalidInput
 from tests.factories.finance import issued_invoice
 
+pytestmark = pytest.mark.dates
+
 
 def _issued_on(day: dt.date, **kwargs) -> Invoice:
     from contexts.finance.services import invoicing
@@ -76,9 +78,11 @@ def test_the_dunning_job_runs_in_a_real_worker_per_tenant(celery_worker, committ
 
     committed_tenant.siren = "732829320"
     client = CompanyClientFactory(email="compta@client.fr")
-    long_ago = dt.date.today() - dt.timedelta(days=60)
-    invoice = invoicing.invoice_issue(invoice_id=draft_invoice(client=client).id, issue_date=long_ago)
-    tasks.run_dunning.apply_async(headers={"_schema_name": "gamma"})
+    # Issued on Friday 3 July 2026, due (30 days, next business day) on Monday 3 August; on
+    # Thursday 3 September it is 31 days overdue: the formal notice. The date is passed, not read.
+    invoice = invoicing.invoice_issue(invoice_id=draft_invoice(client=client).id, issue_date=dt.date(2026, 7, 3))
+    assert invoice.due_date == dt.date(2026, 8, 3)
+    tasks.run_dunning.apply_async(kwargs={"today": "2026-09-03"}, headers={"_schema_name": "gamma"})
     wait_until(lambda: Reminder.objects.filter(invoice=invoice).exists(), message="the reminder")
     reminder = Reminder.objects.get(invoice=invoice)
     assert (reminder.level, reminder.kind, reminder.sent_to) == (3, "formal_notice", "compta@client.fr")
