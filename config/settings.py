@@ -148,8 +148,12 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULER = "crm.jobs:TenantBeatScheduler"
+# Beat reloads the stored schedule (platform admin › Periodic tasks) at least this often.
+BEAT_SCHEDULE_RELOAD_SECONDS = int(env("BEAT_SCHEDULE_RELOAD_SECONDS", "300"))
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # tasks log JSON with request id and tenant too
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "comptoir")
+# Extra task modules a worker or beat imports at start (tests: tests.worker_tasks).
+CELERY_IMPORTS = [m.strip() for m in env("CELERY_IMPORTS", "").split(",") if m.strip()]
 
 # --- auth, API ------------------------------------------------------------------------------
 AUDITED_APPS = {"accounts", "core", "catalog", "inventory", "commercial", "finance", "engagement", "logistics", "pos"}
