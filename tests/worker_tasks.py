@@ -31,6 +31,12 @@ class Mixed(Event):
     note: str = ""
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Burst(Event):
+    name = "test.burst.v1"
+    n: int = 0
+
+
 def _record(prefix: str, envelope: eventbus.Envelope) -> None:
     # A real effect in the tenant's schema: a client row named after the event.
     from contexts.core.models import Client
@@ -53,6 +59,14 @@ def always_fails(envelope: eventbus.Envelope) -> None:
     if envelope.payload.get("note") != "heal":
         raise RuntimeError("the mail server is on fire")
     _record("healed", envelope)
+
+
+@eventbus.subscribe(Burst.name, name="tests.record_burst_slowly", backoff_seconds=0.05)
+def record_burst_slowly(envelope: eventbus.Envelope) -> None:
+    import time
+
+    time.sleep(0.4)  # long enough for a worker to be killed with tasks in flight
+    _record("burst", envelope)
 
 
 def _redis():
