@@ -242,11 +242,15 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / env("STATIC_DIR", "var/static")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files under the active tenant's schema prefix; another tenant's are refused (crm.storage).
+    "default": {"BACKEND": "crm.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = BASE_DIR / env("MEDIA_DIR", "var/media")
 MEDIA_URL = "/media/"
+# Folders of a tenant's media anyone may fetch (/media/<schema>/<folder>/...); the others only
+# the tenant's staff.
+MEDIA_PUBLIC_FOLDERS = ("catalog",)
 WHITENOISE_USE_FINDERS = True
 
 # Stripe: the official library; STRIPE_API_BASE points it at a local fake (localstripe) in tests.
