@@ -8,15 +8,14 @@ import signal
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 from django_tenants.utils import schema_context
 
 from config.celery import app as celery_app
 from contexts.core.models import Client
 from contexts.finance import documents, tasks as finance_tasks
-from contexts.finance.models import Invoice, InvoiceDocument
-from crm import eventbus, tasks
+from contexts.finance.models import InvoiceDocument
+from crm import eventbus
 from crm.models import HandledEvent, OutboxEvent
 from tests import worker_tasks
 from tests.factories.finance import issued_invoice
