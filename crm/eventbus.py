@@ -133,13 +133,17 @@ def send(*, event_ids: list[uuid.UUID], schema: str) -> int:
     sent = 0
     rows = list(OutboxEvent.objects.filter(id__in=event_ids).only("id", "name"))
     for row in rows:
+        subscribers = subscribers_of(row.name)
         try:
-            _dispatch(row, subscribers_of(row.name), schema)
+            _dispatch(row, subscribers, schema)
         except Exception:  # broker down: the periodic resend job will try again
             logger.exception("could not send event %s; it will be resent", row.id)
             OutboxEvent.objects.filter(id=row.id).update(send_attempts=F("send_attempts") + 1)
             continue
-        OutboxEvent.objects.filter(id=row.id).update(sent_at=timezone.now(), send_attempts=F("send_attempts") + 1)
+        now = timezone.now()
+        # An event nobody subscribes to is delivered once sent.
+        OutboxEvent.objects.filter(id=row.id).update(sent_at=now, delivered_at=None if subscribers else now,
+                                                     send_attempts=F("send_attempts") + 1)
         sent += 1
     return sent
 

@@ -39,3 +39,10 @@ def test_the_beat_job_takes_now_and_is_scheduled_for_every_tenant(tenant, settin
     assert tasks.prune_event_log.apply(kwargs={"now": NOW.isoformat()}).get() == {"outbox": 1, "handled": 1}
     assert "crm.prune_event_log" in jobs.beat_schedule()
     assert "tenant_schemas" not in jobs.beat_schedule()["crm.prune_event_log"]
+
+
+def test_an_event_nobody_subscribes_to_is_delivered_when_sent(tenant):
+    row = OutboxEvent.objects.create(id=uuid.uuid4(), name="test.nobody.listens.v1", payload={}, occurred_at=NOW)
+    assert eventbus.send(event_ids=[row.id], schema="alpha") == 1
+    row.refresh_from_db()
+    assert row.sent_at is not None and row.delivered_at == row.sent_at
