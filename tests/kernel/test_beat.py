@@ -9,12 +9,13 @@ from django.db import connection
 from django_celery_beat.models import PeriodicTask
 
 from tests import worker_tasks
+from tests.conftest import TEST_TENANTS
 from tests.worker import process_env, start_beat, stop, wait_until
 
 pytestmark = [pytest.mark.committed, pytest.mark.worker]
 
 RELOAD_SECONDS = 2
-TENANTS = {"alpha", "beta", "gamma", "delta"}
+TENANTS = set(TEST_TENANTS)
 
 
 def _runs(r, run_id) -> list[str]:
