@@ -141,15 +141,39 @@ CACHES = {
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# A task is acknowledged when it has run, and given back to the queue when its worker dies
+# (every task is idempotent: handled-event records, rows locked and checked before work).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# No task runs longer than this (hard limit; soft limit 30 s before it)...
+CELERY_TASK_TIME_LIMIT = int(env("CELERY_TASK_TIME_LIMIT", "600"))
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
+# ...and Redis hands a task that a killed worker had taken to another worker once it has been
+# unacknowledged this long: longer than the longest task and the longest retry countdown (a
+# task waiting for its countdown is held unacknowledged too). Checked by tests/kernel/test_worker_loss.py.
+CELERY_VISIBILITY_TIMEOUT = int(env("CELERY_VISIBILITY_TIMEOUT", "1800"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # How often a worker looks for such tasks (interval x throttle seconds).
+    "unacked_restore_interval": int(env("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": int(env("CELERY_UNACKED_RESTORE_THROTTLE", "10")),
+}
+# The event outbox: a sent event whose subscribers neither handled it nor gave up on it this
+# long after its send is sent again (longer than a subscriber's whole retry chain); delivered
+# outbox rows and handled-event records are deleted after EVENTS_RETENTION_DAYS.
+EVENTS_REDELIVER_AFTER_SECONDS = int(env("EVENTS_REDELIVER_AFTER_SECONDS", "2400"))
+EVENTS_RETENTION_DAYS = int(env("EVENTS_RETENTION_DAYS", "30"))
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULER = "crm.jobs:TenantBeatScheduler"
+# Beat reloads the stored schedule (platform admin › Periodic tasks) at least this often.
+BEAT_SCHEDULE_RELOAD_SECONDS = int(env("BEAT_SCHEDULE_RELOAD_SECONDS", "300"))
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # tasks log JSON with request id and tenant too
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "comptoir")
+# Extra task modules a worker or beat imports at start (tests: tests.worker_tasks).
+CELERY_IMPORTS = [m.strip() for m in env("CELERY_IMPORTS", "").split(",") if m.strip()]
 
 # --- auth, API ------------------------------------------------------------------------------
 AUDITED_APPS = {"accounts", "core", "catalog", "inventory", "commercial", "finance", "engagement", "logistics", "pos"}
@@ -218,11 +242,15 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / env("STATIC_DIR", "var/static")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files under the active tenant's schema prefix; another tenant's are refused (crm.storage).
+    "default": {"BACKEND": "crm.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = BASE_DIR / env("MEDIA_DIR", "var/media")
 MEDIA_URL = "/media/"
+# Folders of a tenant's media anyone may fetch (/media/<schema>/<folder>/...); the others only
+# the tenant's staff.
+MEDIA_PUBLIC_FOLDERS = ("catalog",)
 WHITENOISE_USE_FINDERS = True
 
 # Stripe: the official library; STRIPE_API_BASE points it at a local fake (localstripe) in tests.

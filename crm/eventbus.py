@@ -16,8 +16,9 @@
         services.notify_low_stock(variant_id=event.payload["variant_id"])
 
 Guarantees: nothing is sent unless the publisher's transaction commits; every committed event
-reaches every subscriber at least once (sent on commit, resent by a periodic job if the send was
-lost); each subscriber's effect happens once (the (event, subscriber) pair is recorded in the
+reaches every subscriber at least once (sent on commit; resent by a periodic job if the send was
+lost, or if a subscriber's task was lost after the send: an event counts as delivered only when
+each of its subscribers handled it or gave up on it); each subscriber's effect happens once (the (event, subscriber) pair is recorded in the
 subscriber's transaction); a subscriber failing does not stop the others; after its retries it
 lands in the dead-letter list (admin, with a retry action).
 """
@@ -30,6 +31,7 @@ import random
 import uuid
 from typing import Any, Callable
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -114,40 +116,110 @@ def publish(event: Event) -> None:
     transaction.on_commit(lambda: send(event_ids=[event.event_id], schema=schema))
 
 
+def _dispatch(row, subscribers: list[Subscriber], schema: str) -> None:
+    from crm import tasks
+
+    for sub in subscribers:
+        tasks.run_subscriber.apply_async(
+            kwargs={"event_id": str(row.id), "subscriber": sub.name}, headers={"_schema_name": schema},
+        )
+
+
 def send(*, event_ids: list[uuid.UUID], schema: str) -> int:
     """Sends committed outbox rows to their subscribers (one task each) and marks them sent.
     Safe to repeat: subscribers record what they handled."""
-    from crm import tasks
     from crm.models import OutboxEvent
 
     sent = 0
     rows = list(OutboxEvent.objects.filter(id__in=event_ids).only("id", "name"))
     for row in rows:
+        subscribers = subscribers_of(row.name)
         try:
-            for sub in subscribers_of(row.name):
-                tasks.run_subscriber.apply_async(
-                    kwargs={"event_id": str(row.id), "subscriber": sub.name}, headers={"_schema_name": schema},
-                )
+            _dispatch(row, subscribers, schema)
         except Exception:  # broker down: the periodic resend job will try again
             logger.exception("could not send event %s; it will be resent", row.id)
             OutboxEvent.objects.filter(id=row.id).update(send_attempts=F("send_attempts") + 1)
             continue
-        OutboxEvent.objects.filter(id=row.id).update(sent_at=timezone.now(), send_attempts=F("send_attempts") + 1)
+        now = timezone.now()
+        # An event nobody subscribes to is delivered once sent.
+        OutboxEvent.objects.filter(id=row.id).update(sent_at=now, delivered_at=None if subscribers else now,
+                                                     send_attempts=F("send_attempts") + 1)
         sent += 1
     return sent
 
 
-
-
-def resend_unsent(*, older_than_seconds: int = 30, limit: int = 500) -> int:
+def resend_unsent(*, now: datetime.datetime | None = None, older_than_seconds: int = 30, limit: int = 500) -> int:
     """The periodic job: sends outbox rows committed but never sent (a crash or a broker outage
-    between commit and send)."""
+    between commit and send), then redelivers sent events whose subscribers never ran."""
     from crm.models import OutboxEvent
 
-    cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=older_than_seconds)
     ids = list(OutboxEvent.objects.filter(sent_at__isnull=True, created_at__lte=cutoff)
                .order_by("created_at").values_list("id", flat=True)[:limit])
-    return send(event_ids=ids, schema=connection.schema_name) if ids else 0
+    sent = send(event_ids=ids, schema=connection.schema_name) if ids else 0
+    return sent + redeliver_unhandled(now=now, limit=limit)
+
+
+def redeliver_unhandled(*, now: datetime.datetime, limit: int = 500) -> int:
+    """Sent events are checked once `EVENTS_REDELIVER_AFTER_SECONDS` have passed since their
+    send (longer than a subscriber's whole retry chain): when every subscriber handled the event
+    or dead-lettered it, the row is marked delivered; the subscribers that did neither (their
+    task was lost: a worker killed, a broker that lost the message) are sent it again. Returns
+    the number of events sent again."""
+    from crm.models import DeadLetter, HandledEvent, OutboxEvent
+
+    cutoff = now - datetime.timedelta(seconds=settings.EVENTS_REDELIVER_AFTER_SECONDS)
+    rows = list(OutboxEvent.objects.filter(sent_at__isnull=False, delivered_at__isnull=True, sent_at__lte=cutoff)
+                .order_by("sent_at").only("id", "name")[:limit])
+    if not rows:
+        return 0
+    ids = [row.id for row in rows]
+    done: dict[uuid.UUID, set[str]] = {}
+    for event_id, subscriber in [*HandledEvent.objects.filter(event_id__in=ids).values_list("event_id", "subscriber"),
+                                 *DeadLetter.objects.filter(event_id__in=ids).values_list("event_id", "subscriber")]:
+        done.setdefault(event_id, set()).add(subscriber)
+    delivered, resent = [], 0
+    schema = connection.schema_name
+    for row in rows:
+        missing = [sub for sub in subscribers_of(row.name) if sub.name not in done.get(row.id, set())]
+        if not missing:
+            delivered.append(row.id)
+            continue
+        logger.warning("event %s %s: subscribers %s never ran; sending it again", row.name, row.id,
+                       ", ".join(sub.name for sub in missing))
+        try:
+            _dispatch(row, missing, schema)
+        except Exception:
+            logger.exception("could not resend event %s", row.id)
+            continue
+        OutboxEvent.objects.filter(id=row.id).update(sent_at=timezone.now(), send_attempts=F("send_attempts") + 1)
+        resent += 1
+    if delivered:
+        OutboxEvent.objects.filter(id__in=delivered).update(delivered_at=now)
+    return resent
+
+
+def prune(*, now: datetime.datetime, retention_days: int | None = None, batch: int = 5000) -> dict[str, int]:
+    """Deletes delivered outbox rows and handled-event records older than the retention period
+    (`EVENTS_RETENTION_DAYS`). What is still pending (not delivered) is kept, and so are the
+    handled records of pending events, so a redelivery still finds them."""
+    from crm.models import HandledEvent, OutboxEvent
+
+    days = settings.EVENTS_RETENTION_DAYS if retention_days is None else retention_days
+    cutoff = now - datetime.timedelta(days=days)
+    counts = {"outbox": 0, "handled": 0}
+    pending = OutboxEvent.objects.filter(delivered_at__isnull=True).values("id")
+    for key, queryset in (
+        ("outbox", OutboxEvent.objects.filter(delivered_at__lt=cutoff)),
+        ("handled", HandledEvent.objects.filter(handled_at__lt=cutoff).exclude(event_id__in=pending)),
+    ):
+        while True:  # in batches: short transactions, no long lock on a big table
+            ids = list(queryset.values_list("pk", flat=True)[:batch])
+            if not ids:
+                break
+            counts[key] += queryset.model.objects.filter(pk__in=ids).delete()[0]
+    return counts
 
 
 def handle(*, event_id: uuid.UUID | str, subscriber_name: str) -> str:

@@ -14,12 +14,16 @@ class OutboxEvent(models.Model):
     occurred_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Every subscriber handled the event or gave up on it (dead letter): set by the resend job.
+    delivered_at = models.DateTimeField(null=True, blank=True)
     send_attempts = models.PositiveIntegerField(default=0)
     request_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["created_at"], condition=models.Q(sent_at__isnull=True), name="crm_outbox_unsent")]
+        indexes = [models.Index(fields=["created_at"], condition=models.Q(sent_at__isnull=True), name="crm_outbox_unsent"),
+                   models.Index(fields=["sent_at"], condition=models.Q(sent_at__isnull=False, delivered_at__isnull=True),
+                                name="crm_outbox_undelivered")]
 
     def __str__(self):
         return f"{self.name} {self.id}"
@@ -31,7 +35,7 @@ class HandledEvent(models.Model):
 
     event_id = models.UUIDField()
     subscriber = models.CharField(max_length=200)
-    handled_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["event_id", "subscriber"], name="crm_handled_once")]

@@ -6,7 +6,9 @@ from crm import eventbus
 from crm.jobs import tenant_job
 
 
-@shared_task(bind=True, name="crm.run_subscriber", acks_late=True, max_retries=None)
+# Acknowledged after it ran, and given back to the queue if the worker dies meanwhile: the
+# handler is idempotent (crm_handledevent), so a second delivery has no second effect.
+@shared_task(bind=True, name="crm.run_subscriber", acks_late=True, reject_on_worker_lost=True, max_retries=None)
 def run_subscriber(self, *, event_id: str, subscriber: str) -> str:
     sub = eventbus.get_subscriber(subscriber)
     if sub is None:
@@ -27,3 +29,14 @@ def run_subscriber(self, *, event_id: str, subscriber: str) -> str:
 @shared_task(name="crm.resend_unsent_events")
 def resend_unsent_events() -> int:
     return eventbus.resend_unsent()
+
+
+@tenant_job(schedule=crontab(hour=3, minute=40))
+@shared_task(name="crm.prune_event_log")
+def prune_event_log(*, now: str | None = None) -> dict:
+    """`now` (ISO date-time) for a replay or a test; beat leaves it out."""
+    import datetime
+
+    from django.utils import timezone
+
+    return eventbus.prune(now=datetime.datetime.fromisoformat(now) if now else timezone.now())

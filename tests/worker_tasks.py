@@ -3,6 +3,7 @@ worker the tests start (celery worker --include tests.worker_tasks)."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import uuid
 
 import redis
@@ -12,6 +13,7 @@ from django.db import connection
 
 from crm import eventbus
 from crm.events import Event
+from crm.jobs import tenant_job
 from tests.clock import freeze_from_environment
 
 freeze_from_environment()  # the worker keeps the test session's frozen clock, if any
@@ -27,6 +29,12 @@ class Pinged(Event):
 class Mixed(Event):
     name = "test.mixed.v1"
     note: str = ""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Burst(Event):
+    name = "test.burst.v1"
+    n: int = 0
 
 
 def _record(prefix: str, envelope: eventbus.Envelope) -> None:
@@ -53,6 +61,14 @@ def always_fails(envelope: eventbus.Envelope) -> None:
     _record("healed", envelope)
 
 
+@eventbus.subscribe(Burst.name, name="tests.record_burst_slowly", backoff_seconds=0.05)
+def record_burst_slowly(envelope: eventbus.Envelope) -> None:
+    import time
+
+    time.sleep(0.4)  # long enough for a worker to be killed with tasks in flight
+    _record("burst", envelope)
+
+
 def _redis():
     return redis.Redis.from_url(settings.CELERY_BROKER_URL)
 
@@ -66,6 +82,8 @@ def ping() -> str:
 def beat_probe(*, run_id: str, fail_in: str = "") -> str:
     schema = connection.schema_name
     _redis().setex(f"beat-probe:{run_id}:{schema}:tried", 60, 1)
+    _redis().rpush(f"beat-probe:{run_id}:runs", schema)
+    _redis().expire(f"beat-probe:{run_id}:runs", 300)
     if schema == fail_in:
         raise RuntimeError(f"tenant {schema} is broken")
     # Prove we run inside the schema: read a tenant-only table.
@@ -74,6 +92,12 @@ def beat_probe(*, run_id: str, fail_in: str = "") -> str:
     Client.objects.count()
     _redis().setex(f"beat-probe:{run_id}:{schema}", 60, 1)
     return schema
+
+
+# A beat started by a test (COMPTOIR_TEST_BEAT_RUN=<run id>) declares the probe as a job for
+# every tenant, every second, like the jobs declared in the contexts' tasks modules.
+if os.environ.get("COMPTOIR_TEST_BEAT_RUN"):
+    tenant_job(schedule=1.0, name="tests.beat_probe", kwargs={"run_id": os.environ["COMPTOIR_TEST_BEAT_RUN"]})(beat_probe)
 
 
 def new_run_id() -> str:

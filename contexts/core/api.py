@@ -94,14 +94,15 @@ def client_for_customer(*, customer_id: uuid.UUID) -> CustomerSummary:
     """The CRM client behind an online-shop customer, created on first need."""
     from django.db import transaction
 
-    from contexts.core.models import Client, Customer
+    from contexts.core import services
+    from contexts.core.models import Customer
 
     with transaction.atomic():
         customer = Customer.objects.select_for_update().get(pk=customer_id)
         if customer.client_id is None:
-            customer.client = Client.objects.create(kind="person", first_name=customer.first_name,
-                                                    last_name=customer.last_name or customer.email.split("@")[0],
-                                                    email=customer.email, phone=customer.phone)
+            customer.client = services.client_create(kind="person", first_name=customer.first_name,
+                                                     last_name=customer.last_name or customer.email.split("@")[0],
+                                                     email=customer.email, phone=customer.phone)
             customer.save(update_fields=["client"])
     return CustomerSummary(id=customer.id, email=customer.email, client_id=customer.client_id)
 

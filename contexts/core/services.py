@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from contexts.core.events import ClientCreated
 from contexts.core.models import Client
+from crm import eventbus
 
 
 def client_create(*, kind: str, first_name: str = "", last_name: str = "", company_name: str = "",
@@ -13,4 +15,5 @@ def client_create(*, kind: str, first_name: str = "", last_name: str = "", compa
     client.full_clean()
     with transaction.atomic():
         client.save()
+        eventbus.publish(ClientCreated(client_id=client.id))
     return client

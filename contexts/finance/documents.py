@@ -105,7 +105,8 @@ def render_pdf(invoice: Invoice) -> bytes:
 def render_document(*, invoice_id: uuid.UUID) -> InvoiceDocument:
     """Renders and stores the document of an issued invoice (once; a second call returns it)."""
     with transaction.atomic():
-        invoice = Invoice.objects.select_related("original").get(pk=invoice_id)
+        # The invoice row is locked: a redelivered task and the sweep never render it twice.
+        invoice = Invoice.objects.select_for_update(of=("self",)).select_related("original").get(pk=invoice_id)
         existing = invoice.documents.first()
         if existing:
             return existing

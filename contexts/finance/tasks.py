@@ -5,7 +5,9 @@ from celery.schedules import crontab
 from crm.jobs import tenant_job
 
 
-@shared_task(name="finance.render_invoice_document", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+# Acknowledged after it ran, back in the queue if the worker dies; rendering twice is a no-op.
+@shared_task(name="finance.render_invoice_document", autoretry_for=(OSError,), retry_backoff=True, max_retries=5,
+             acks_late=True, reject_on_worker_lost=True)
 def render_invoice_document(*, invoice_id: str) -> str:
     from contexts.finance import documents
     from contexts.finance.models import Invoice
@@ -19,7 +21,8 @@ def render_invoice_document(*, invoice_id: str) -> str:
 @tenant_job(schedule=crontab(minute="*/10"))
 @shared_task(name="finance.render_missing_documents")
 def render_missing_documents() -> int:
-    """Sweeps issued invoices whose document was never rendered (broker down at issue time)."""
+    """Sweeps issued invoices whose document was never rendered (broker down at issue time, a
+    rendering task lost with a killed worker)."""
     from contexts.finance import documents
     from contexts.finance.models import Invoice
 
