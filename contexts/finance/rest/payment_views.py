@@ -62,8 +62,13 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def card(self, request):
         data = CardPaymentInput(data=request.data)
         data.is_valid(raise_exception=True)
-        p = payments.pay_by_card(idempotency_key=request.headers.get("Idempotency-Key", ""), **data.validated_data)
-        return Response(PaymentOutput(self.get_queryset().get(pk=p.pk)).data, status=status.HTTP_201_CREATED)
+        outcome = payments.pay_by_card(idempotency_key=request.headers.get("Idempotency-Key", ""), **data.validated_data)
+        body = PaymentOutput(self.get_queryset().get(pk=outcome.payment.pk)).data
+        if outcome.payment.status == "pending":  # 3-D Secure or processing: the client finishes it
+            body.update(intent_status=outcome.intent_status, client_secret=outcome.client_secret,
+                        next_action=outcome.next_action)
+            return Response(body, status=status.HTTP_202_ACCEPTED)
+        return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RefundInput, responses={201: PaymentOutput})
     @action(detail=True, methods=["post"])
