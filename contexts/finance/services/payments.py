@@ -207,7 +207,7 @@ def pay_by_card(*, client_id: uuid.UUID, amount, payment_method: str, idempotenc
             if result.status == "requires_confirmation":
                 result = stripe_gateway.confirm_intent(intent_id=payment.stripe_payment_intent,
                                                        idempotency_key=f"{key}:confirm")
-    except InvalidInput as exc:
+    except (InvalidInput, IdempotencyKeyReused) as exc:
         # Stripe refused what was sent (an unknown payment method...): nothing was charged; the
         # payment is closed as failed rather than left pending without an intent.
         _apply_intent(payment.pk, stripe_gateway.IntentResult(id="", status="failed", failure=exc.message[:200]))

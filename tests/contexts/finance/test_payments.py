@@ -146,3 +146,29 @@ def test_an_event_for_another_tenant_never_touches_this_one(pending, other_tenan
     assert response.status_code == 409 and response.json()["error"]["code"] == "payment_not_found"
     payment.refresh_from_db()
     assert payment.status == "pending" and not StripeEvent.objects.exists()
+
+
+def test_an_event_before_its_payment_is_redelivered_until_the_payment_exists(seller):
+    """Stripe's event for a payment this tenant does not have yet is not used up: the answer is
+    non-2xx (Stripe redelivers), and the redelivery applies it once the payment is there."""
+    import uuid
+
+    invoice = issued_invoice()
+    payment_id = uuid.uuid4()
+    body = {"id": "evt_early_bird", "type": "payment_intent.succeeded", "created": int(time.time()),
+            "data": {"object": {"id": "pi_not_yet", "object": "payment_intent",
+                                "metadata": {"tenant": "alpha", "payment_id": str(payment_id)}}}}
+    first = _post(body)
+    assert first.status_code == 409 and first.json()["error"]["code"] == "payment_not_found"
+    assert not StripeEvent.objects.exists()
+    Payment.objects.create(id=payment_id, client_id=invoice.client_id, method="stripe", amount=invoice.total_gross)
+    assert _post(body).json() == {"status": "succeeded"}
+    assert _post(body).json() == {"status": "duplicate"}
+    assert Payment.objects.get(pk=payment_id).status == "succeeded"
+    assert OutboxEvent.objects.filter(name="finance.payment.received.v1").count() == 1
+
+
+@pytest.mark.parametrize("body", [[], {"type": "payment_intent.succeeded"}, {"id": 3, "type": "x"}, "text"])
+def test_a_signed_body_that_is_no_event_is_a_400(seller, body):
+    response = _post(body)
+    assert response.status_code == 400 and response.json()["error"]["code"] == "validation_error"
