@@ -155,6 +155,27 @@ def credit_order(*, order_id: uuid.UUID, reason: str) -> str:
     return credit.number
 
 
+@dataclass(frozen=True)
+class InvoicePdf:
+    number: str
+    content: bytes | None   # None while the worker has not rendered it yet (just after issue)
+
+
+def order_invoice_pdf(*, order_id: uuid.UUID) -> InvoicePdf | None:
+    """The PDF (PDF/A-3 with Factur-X) of the order's invoice, as stored; never rendered here
+    (the worker renders it on issue, the sweep job recovers a missed one). None: no invoice."""
+    from contexts.finance.models import Invoice
+
+    invoice = Invoice.objects.filter(order_id=order_id, kind="invoice", status="issued").first()
+    if invoice is None:
+        return None
+    doc = invoice.documents.first()
+    if doc is None:
+        return InvoicePdf(number=invoice.number, content=None)
+    with doc.file.open("rb") as fh:
+        return InvoicePdf(number=invoice.number, content=fh.read())
+
+
 def check_plan_limit(*, resource: str, current: int) -> None:
     """Raises PlanLimitReached (402) when the current tenant's plan allows no more `resource`
     ("users", "locations"). Tenants without a subscription have no limit."""

@@ -2,7 +2,7 @@
 import uuid
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -196,6 +196,35 @@ class OrderDetailView(StaffOrOwnCustomerView):
         from django.shortcuts import get_object_or_404
 
         return Response(OrderOutput(get_object_or_404(qs, pk=order_id)).data)
+
+
+class OrderInvoiceView(StaffOrOwnCustomerView):
+    """The invoice of a paid order as PDF (PDF/A-3 with Factur-X): the customer's own, or staff.
+    409 `document_not_ready` (Retry-After) during the seconds the worker takes to render it."""
+
+    @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="PDF/A-3 with Factur-X XML")})
+    def get(self, request, order_id):
+        from django.http import HttpResponse
+        from django.shortcuts import get_object_or_404
+
+        from contexts.finance import api as finance_api
+        from crm.rest.errors import NotFound
+
+        qs = Order.objects.all()
+        if getattr(request.user, "kind", None) == "customer":
+            qs = qs.filter(customer_id=request.user.customer_id)
+        order = get_object_or_404(qs, pk=order_id)
+        pdf = finance_api.order_invoice_pdf(order_id=order.id)
+        if pdf is None:
+            raise NotFound("This order has no invoice (yet): it is issued when the order is paid.", field="order_id")
+        if pdf.content is None:
+            response = Response({"error": {"code": "document_not_ready", "message": "The invoice is being rendered; retry in a few seconds."}},
+                                status=status.HTTP_409_CONFLICT)
+            response["Retry-After"] = "5"
+            return response
+        response = HttpResponse(pdf.content, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{pdf.number}.pdf"'
+        return response
 
 
 class StatusInput(serializers.Serializer):

@@ -441,3 +441,20 @@ def test_status_moves_with_side_effects_elsewhere_are_refused_naming_status(staf
         response = staff_api.put(f"/api/v1/orders/{order.id}/status", {"status": target}, format="json")
         assert 400 <= response.status_code < 500 and "status" in response.json()["error"]["fields"], (target, response.content)
     assert Order.objects.get(pk=order.pk).status == "paid"
+
+
+def test_the_customer_downloads_the_invoice_of_a_paid_order(tenant, stripe_api, seller):
+    from contexts.finance import documents
+
+    c = f.customer()
+    session, _ = _ready(c)
+    shop = _shop(tenant, c)
+    order = shop.post("/api/v1/orders/checkout", {"session_id": session, "payment_method": "pm_card_visa"},
+                      format="json", HTTP_IDEMPOTENCY_KEY="pdf-1").json()
+    not_yet = shop.get(f"/api/v1/orders/{order['id']}/invoice.pdf")
+    assert not_yet.status_code == 409 and not_yet["Retry-After"] == "5"  # the worker renders it after commit
+    documents.render_document(invoice_id=Invoice.objects.get(number=order["invoice_number"]).id)
+    pdf = shop.get(f"/api/v1/orders/{order['id']}/invoice.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    stranger = _shop(tenant, f.customer())
+    assert stranger.get(f"/api/v1/orders/{order['id']}/invoice.pdf").status_code == 404
