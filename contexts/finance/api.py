@@ -215,21 +215,39 @@ def payment_shares(*, payment_id: uuid.UUID) -> list[InvoiceShare]:
     return out
 
 
-def credit_and_refund_order(*, order_id: uuid.UUID, lines: Iterable[Mapping], reason: str) -> str:
-    """A return: a credit note on the order's invoice for these lines (net unit prices), and the
-    refund of its gross amount on the order's payment. Returns the credit note's number."""
-    from django.db import transaction
-
+def credit_and_refund_order(*, order_id: uuid.UUID, lines: Iterable[Mapping], reason: str,
+                            refund_key: str) -> tuple[str, uuid.UUID | None]:
+    """A return, in the caller's transaction and without calling Stripe: a credit note on the
+    order's invoice for these lines (net unit prices), and the refund of its gross amount
+    reserved on the order's payment (once per `refund_key`). Returns the credit note's number
+    and the refund to send with `send_refund` after commit (None: nothing to refund)."""
     from contexts.finance.models import Invoice, Payment
     from contexts.finance.services import invoicing, payments
 
-    with transaction.atomic():
-        invoice = Invoice.objects.filter(order_id=order_id, kind="invoice", status="issued").first()
-        if invoice is None:
-            raise InvalidInput("This order has no invoice to credit.", field="order_id")
-        credit = invoicing.invoice_issue(invoice_id=invoicing.credit_note_create(invoice_id=invoice.id, lines=lines,
-                                                                                  reason=reason).id)
-        payment = Payment.objects.filter(order_id=order_id, status="succeeded").first()
-        if payment is not None:
-            payments.refund_payment(payment_id=payment.id, amount=credit.total_gross, reason=reason)
-    return credit.number
+    invoice = Invoice.objects.filter(order_id=order_id, kind="invoice", status="issued").first()
+    if invoice is None:
+        raise InvalidInput("This order has no invoice to credit.", field="order_id")
+    credit = invoicing.invoice_issue(invoice_id=invoicing.credit_note_create(invoice_id=invoice.id, lines=lines,
+                                                                              reason=reason).id)
+    payment = Payment.objects.filter(order_id=order_id, status="succeeded").first()
+    refund = None
+    if payment is not None:
+        refund = payments.reserve_refund(payment_id=payment.id, amount=credit.total_gross, reason=reason,
+                                         idempotency_key=refund_key)
+    return credit.number, (refund.id if refund else None)
+
+
+def send_refund(*, refund_id: uuid.UUID) -> bool:
+    """Sends a reserved card refund to Stripe; call it after commit, with no transaction open.
+    False when Stripe did not answer or refused: the refund stays pending, and the reconcile job
+    (`finance.reconcile_card_payments`) sends it later."""
+    import logging
+
+    from contexts.finance.services import payments
+
+    try:
+        payments.execute_refund(refund_id=refund_id)
+    except (payments.PaymentUnavailable, InvalidInput, payments.IdempotencyKeyReused):
+        logging.getLogger(__name__).warning("refund %s not sent yet; the reconcile job retries it", refund_id)
+        return False
+    return True

@@ -92,7 +92,9 @@ def cancel(*, order_id: uuid.UUID, note: str = "") -> Order:
 
 def order_return(*, order_id: uuid.UUID, lines: list[dict], reason: str = "") -> OrderReturn:
     """Returned lines: the stock comes back, a credit note corrects the invoice, the card is
-    refunded; the order becomes returned when everything came back."""
+    refunded; the order becomes returned when everything came back. One transaction records it
+    all with the refund reserved; Stripe is called after commit (a refund it did not take stays
+    pending and the reconcile job sends it)."""
     from decimal import Decimal
 
     from contexts.finance import api as finance_api
@@ -124,10 +126,15 @@ def order_return(*, order_id: uuid.UUID, lines: list[dict], reason: str = "") ->
             amount += gross
             cleaned.append({"variant_id": key, "quantity": qty})
             inventory_api.return_to_stock(variant_id=source.variant_id, quantity=qty, reference=f"return:order:{order.id}")
-        number = finance_api.credit_and_refund_order(order_id=order.id, lines=credit_lines, reason=reason or "retour client")
-        ret = OrderReturn.objects.create(order=order, lines=cleaned, amount=amount, reason=reason, credit_note_number=number)
+        return_id = uuid.uuid4()
+        number, refund_id = finance_api.credit_and_refund_order(order_id=order.id, lines=credit_lines,
+                                                                reason=reason or "retour client", refund_key=f"return:{return_id}")
+        ret = OrderReturn.objects.create(id=return_id, order=order, lines=cleaned, amount=amount, reason=reason,
+                                         credit_note_number=number)
         returned_all = all(already.get(k, 0) + sum(c["quantity"] for c in cleaned if c["variant_id"] == k) >= l.quantity
                            for k, l in ordered.items())
         if returned_all:
             transition(order, OrderStatus.RETURNED, note=f"returned, credit note {number}")
+    if refund_id is not None:
+        finance_api.send_refund(refund_id=refund_id)
     return ret

@@ -3,6 +3,7 @@ refunds; Stripe webhooks applied once per event id, in the right tenant, in orde
 from __future__ import annotations
 
 import datetime
+import logging
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from contexts.finance.models import Allocation, Invoice, Payment, PaymentMethod,
 from crm import eventbus
 from crm.money import cents
 from crm.rest.errors import DomainError, InvalidInput, NotFound
+
+logger = logging.getLogger(__name__)
 
 
 class PaymentDeclined(DomainError):
@@ -247,13 +250,23 @@ def pending_card_payments(*, older_than: datetime.datetime, order_ids: bool = Fa
 
 
 def reconcile_card_payments(*, now: datetime.datetime) -> int:
-    """The beat job for card payments outside orders (orders have commercial's job): those
-    pending for a while are synced with Stripe; past PAYMENT_ACTION_TIMEOUT they are given up."""
+    """The beat job: card refunds reserved but never sent (a return while Stripe was down) are
+    sent; card payments outside orders (orders have commercial's job) pending for a while are
+    synced with Stripe, and given up past PAYMENT_ACTION_TIMEOUT_SECONDS."""
     from django.conf import settings
 
     settle = now - datetime.timedelta(seconds=settings.PAYMENT_RECONCILE_AFTER_SECONDS)
     timeout = now - datetime.timedelta(seconds=settings.PAYMENT_ACTION_TIMEOUT_SECONDS)
     n = 0
+    for refund_id in pending_refunds(older_than=settle):  # reserved by a return, Stripe did not answer
+        try:
+            execute_refund(refund_id=refund_id)
+        except PaymentUnavailable:
+            return n
+        except DomainError:
+            logger.error("refund %s refused by Stripe: to be settled by hand", refund_id)
+            continue
+        n += 1
     for payment_id in pending_card_payments(older_than=settle):
         created = Payment.objects.values_list("created_at", flat=True).get(pk=payment_id)
         try:
@@ -264,11 +277,10 @@ def reconcile_card_payments(*, now: datetime.datetime) -> int:
     return n
 
 
-def refund_payment(*, payment_id: uuid.UUID, amount, reason: str = "", idempotency_key: str | None = None) -> Refund:
-    """Refunds (part of) a received payment. The refund is reserved in a short transaction (so
-    two refunds never pass the amount), Stripe is called with no transaction open, and its id is
-    recorded after; if Stripe refuses or does not answer, the reservation is undone. With an
-    `idempotency_key`, a second call returns the first refund."""
+def reserve_refund(*, payment_id: uuid.UUID, amount, reason: str = "", idempotency_key: str | None = None) -> Refund:
+    """Records a refund to make (in the caller's transaction; no call to Stripe): within what is
+    left of the payment, once per key. A card refund stays pending (no stripe_refund_id) until
+    `execute_refund` runs after commit; the reconcile job retries the pending ones."""
     amount = _amount(amount)
     if idempotency_key:
         done = Refund.objects.filter(idempotency_key=idempotency_key).first()
@@ -289,22 +301,44 @@ def refund_payment(*, payment_id: uuid.UUID, amount, reason: str = "", idempoten
                                        idempotency_key=idempotency_key or f"refund:{payment.pk}:{n}")
         payment.refunded_amount += amount
         payment.save(update_fields=["refunded_amount"])
-    if payment.method != PaymentMethod.STRIPE:
+    return refund
+
+
+def execute_refund(*, refund_id: uuid.UUID) -> Refund:
+    """Sends a reserved card refund to Stripe (no transaction may be open; once per key) and
+    records its id. Raises the API errors of `gateway_errors`, leaving the refund pending."""
+    refund = Refund.objects.select_related("payment").get(pk=refund_id)
+    if refund.stripe_refund_id or refund.payment.method != PaymentMethod.STRIPE:
         return refund
-    try:
-        with gateway_errors():
-            stripe_id = stripe_gateway.refund(payment_intent=payment.stripe_payment_intent, amount=amount,
-                                              idempotency_key=_stripe_key(refund.idempotency_key))
-    except DomainError:
-        with transaction.atomic():
-            payment = Payment.objects.select_for_update().get(pk=payment_id)
-            payment.refunded_amount -= amount
-            payment.save(update_fields=["refunded_amount"])
-            refund.delete()
-        raise
+    with gateway_errors():
+        stripe_id = stripe_gateway.refund(payment_intent=refund.payment.stripe_payment_intent, amount=refund.amount,
+                                          idempotency_key=_stripe_key(refund.idempotency_key))
     Refund.objects.filter(pk=refund.pk).update(stripe_refund_id=stripe_id)
     refund.stripe_refund_id = stripe_id
     return refund
+
+
+def pending_refunds(*, older_than: datetime.datetime) -> list[uuid.UUID]:
+    return list(Refund.objects.filter(stripe_refund_id__isnull=True, payment__method=PaymentMethod.STRIPE,
+                                      created_at__lt=older_than).values_list("id", flat=True)[:500])
+
+
+def refund_payment(*, payment_id: uuid.UUID, amount, reason: str = "", idempotency_key: str | None = None) -> Refund:
+    """Refunds (part of) a received payment now (the API). The refund is reserved in a short
+    transaction (two refunds never pass the amount), Stripe is called with no transaction open,
+    and its id recorded after; if Stripe refuses or does not answer, the reservation is undone
+    and the error returned (400 naming the field, 503). With an `idempotency_key`, a second call
+    returns the first refund."""
+    refund = reserve_refund(payment_id=payment_id, amount=amount, reason=reason, idempotency_key=idempotency_key)
+    try:
+        return execute_refund(refund_id=refund.pk)
+    except DomainError:
+        with transaction.atomic():
+            payment = Payment.objects.select_for_update().get(pk=payment_id)
+            payment.refunded_amount -= refund.amount
+            payment.save(update_fields=["refunded_amount"])
+            refund.delete()
+        raise
 
 
 # --- webhooks -----------------------------------------------------------------------------------

@@ -36,7 +36,8 @@ def test_the_card_processor_is_called_with_no_transaction_open(committed_tenant,
     from tests.contexts.commercial.test_checkout_payments import three_d_secure_card
     from contexts.commercial import tasks
 
-    # A paid checkout, its cancellation (refund), a 3-D Secure checkout and the job giving it up.
+    # A paid checkout, its cancellation (refund), a return (refund), a 3-D Secure checkout and
+    # the job giving it up.
     c = f.customer()
     session = uuid.uuid4().hex
     v = f.stocked_variant(units=5, price="40.00")
@@ -44,6 +45,14 @@ def test_the_card_processor_is_called_with_no_transaction_open(committed_tenant,
     paid = checkout.checkout(session_id=session, customer_id=c.id, payment_method="pm_card_visa", idempotency_key="probe-1")
     assert paid.status == "paid"
     orders.set_status(order_id=paid.id, status="cancelled", note="probe")
+
+    session_r = uuid.uuid4().hex
+    carts.add_item(session_id=session_r, variant_id=v.id, quantity=1, customer_id=c.id)
+    returned = checkout.checkout(session_id=session_r, customer_id=c.id, payment_method="pm_card_visa", idempotency_key="probe-r")
+    orders.set_status(order_id=returned.id, status="preparing")
+    orders.set_status(order_id=returned.id, status="shipped")
+    orders.order_return(order_id=returned.id, lines=[{"variant_id": str(v.id), "quantity": 1}], reason="probe")
+    assert Order.objects.get(pk=returned.id).status == "returned"
 
     session2 = uuid.uuid4().hex
     carts.add_item(session_id=session2, variant_id=v.id, quantity=1, customer_id=c.id)
@@ -58,4 +67,5 @@ def test_the_card_processor_is_called_with_no_transaction_open(committed_tenant,
     names = {name for name, _ in probed_gateway}
     assert {"create_intent", "confirm_intent", "refund", "retrieve_intent", "cancel_intent"} <= names, probed_gateway
     assert [call for call in probed_gateway if call[1]] == [], "the processor was called inside a transaction"
-    assert Payment.objects.filter(status="succeeded").count() == 1
+    assert sum(1 for name, _ in probed_gateway if name == "refund") == 2
+    assert Payment.objects.filter(status="succeeded").count() == 2

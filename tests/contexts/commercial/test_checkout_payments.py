@@ -458,3 +458,28 @@ def test_the_customer_downloads_the_invoice_of_a_paid_order(tenant, stripe_api, 
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     stranger = _shop(tenant, f.customer())
     assert stranger.get(f"/api/v1/orders/{order['id']}/invoice.pdf").status_code == 404
+
+
+def test_a_return_while_stripe_is_down_keeps_its_refund_pending_and_the_job_sends_it(tenant, stripe_api, seller,
+                                                                                      monkeypatch, settings):
+    from contexts.commercial.services import orders
+    from contexts.finance import tasks
+    from contexts.finance.gateways import stripe_gateway
+
+    c = f.customer()
+    session, variant = _ready(c, quantity=2)
+    order = checkout.checkout(session_id=session, customer_id=c.id, payment_method="pm_card_visa", idempotency_key="ret-down")
+    orders.set_status(order_id=order.id, status="preparing")
+    orders.set_status(order_id=order.id, status="shipped")
+    real_refund = stripe_gateway.refund
+    monkeypatch.setattr(stripe_gateway, "refund", _raiser(stripe_gateway.StripeUnavailable("APIConnectionError")))
+    ret = orders.order_return(order_id=order.id, lines=[{"variant_id": str(variant.id), "quantity": 1}])
+    assert ret.credit_note_number.startswith("AV-") and StockItem.objects.get(variant_id=variant.id).on_hand == 2
+    refund = Refund.objects.get()
+    assert refund.stripe_refund_id is None and refund.amount == D("30.00")  # recorded, not yet sent
+    monkeypatch.setattr(stripe_gateway, "refund", real_refund)
+    later = refund.created_at + datetime.timedelta(seconds=settings.PAYMENT_RECONCILE_AFTER_SECONDS + 1)
+    assert tasks.reconcile_card_payments(now=later.isoformat()) == 1
+    refund.refresh_from_db()
+    assert refund.stripe_refund_id.startswith("re_")
+    assert tasks.reconcile_card_payments(now=later.isoformat()) == 0
