@@ -85,6 +85,8 @@ def _allocate(payment: Payment, invoice_ids: Iterable[uuid.UUID] | None) -> list
 
 
 def _succeeded(payment: Payment, invoice_ids=None) -> None:
+    if invoice_ids is None and payment.order_id:
+        invoice_ids = []  # an order's payment settles the order's invoice (invoice_for_order), no other
     payment.status, payment.received_at = PaymentStatus.SUCCEEDED, timezone.now()
     payment.save(update_fields=["status", "received_at", "stripe_last_event_at"])
     touched = _allocate(payment, invoice_ids)
@@ -188,7 +190,7 @@ def pay_by_card(*, client_id: uuid.UUID, amount, payment_method: str, idempotenc
     except IntegrityError:
         payment = Payment.objects.get(idempotency_key=idempotency_key)
         if (payment.amount != amount or payment.client_id != client_id or payment.order_id != order_id
-                or payment.stripe_payment_method != payment_method):
+                or (payment.stripe_payment_method and payment.stripe_payment_method != payment_method)):
             raise IdempotencyKeyReused("This Idempotency-Key was used for another payment.", field="Idempotency-Key")
         if payment.status == PaymentStatus.FAILED:
             raise PaymentDeclined(payment.failure_reason or "The card was declined.", field="payment_method")

@@ -3,6 +3,7 @@ job, Stripe's errors, Idempotency-Key replays, and staff cancelling orders. Agai
 on loopback (its 3-D Secure card 4000002500003155 answers requires_action)."""
 import datetime
 import uuid
+from types import SimpleNamespace
 from decimal import Decimal as D
 
 import pytest
@@ -97,6 +98,7 @@ def test_a_card_that_needs_3ds_keeps_the_order_placed_then_a_retry_with_the_key_
 
 def test_the_signed_webhook_pays_a_3ds_order_exactly_once(tenant, stripe_api):
     from tests.contexts.finance.test_payments import _post
+    from tests.factories.finance import issued_invoice
 
     c = f.customer()
     session, variant = _ready(c)
@@ -104,6 +106,7 @@ def test_the_signed_webhook_pays_a_3ds_order_exactly_once(tenant, stripe_api):
                               idempotency_key="3ds-hook")
     assert order.status == "placed" and order.card_payment.intent_status == "requires_action"
     payment = Payment.objects.get()
+    older = issued_invoice(client=SimpleNamespace(id=order.client_id))  # an open invoice of the same client
     _authenticate(stripe_api, payment.stripe_payment_intent, order.card_payment.client_secret)
     event = {"id": "evt_3ds_ok", "type": "payment_intent.succeeded", "created": 1_900_000_000,
              "data": {"object": {"id": payment.stripe_payment_intent, "object": "payment_intent",
@@ -114,10 +117,13 @@ def test_the_signed_webhook_pays_a_3ds_order_exactly_once(tenant, stripe_api):
     _run_subscribers("finance.payment.received.v1")  # redelivered: nothing more
     order.refresh_from_db()
     assert order.status == "paid" and order.invoice_number.startswith("FA-")
+    invoice = Invoice.objects.get(number=order.invoice_number)
+    assert payments.invoice_balance(invoice) == D("0.00")  # the webhook's payment settles the order's invoice...
+    assert payments.invoice_balance(older) == older.total_gross  # ...and no other
     # The customer's retry with the key now sees the paid order; nothing is charged or invoiced again.
     assert checkout.checkout(session_id=session, customer_id=c.id, payment_method=payment.stripe_payment_method,
                              idempotency_key="3ds-hook").status == "paid"
-    assert Invoice.objects.filter(kind="invoice").count() == 1
+    assert Invoice.objects.filter(kind="invoice", order_id=order.id).count() == 1
     assert OutboxEvent.objects.filter(name="commercial.order.paid.v1").count() == 1
     assert StockItem.objects.get(variant_id=variant.id).on_hand == 2
 
