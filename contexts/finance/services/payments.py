@@ -180,6 +180,8 @@ def pay_by_card(*, client_id: uuid.UUID, amount, payment_method: str, idempotenc
     amount = _amount(amount)
     if not idempotency_key:
         raise InvalidInput("An Idempotency-Key is required for card payments.", field="idempotency_key")
+    if len(idempotency_key) > 100:
+        raise InvalidInput("An Idempotency-Key has at most 100 characters.", field="Idempotency-Key")
     if not payment_method:
         raise InvalidInput("A payment method is required.", field="payment_method")
     try:

@@ -489,3 +489,22 @@ def test_a_return_while_stripe_is_down_keeps_its_refund_pending_and_the_job_send
     refund.refresh_from_db()
     assert refund.stripe_refund_id.startswith("re_")
     assert tasks.reconcile_card_payments(now=later.isoformat()) == 0
+
+
+def test_an_idempotency_key_over_100_characters_is_a_400(tenant, stripe_api, seller):
+    from tests.factories.core import StaffFactory
+    from tests.factories.finance import issued_invoice
+
+    c = f.customer()
+    session, _ = _ready(c)
+    long_key = "k" * 101
+    checkout_response = _shop(tenant, c).post("/api/v1/orders/checkout", {"session_id": session, "payment_method": "pm_card_visa"},
+                                              format="json", HTTP_IDEMPOTENCY_KEY=long_key)
+    assert checkout_response.status_code == 400 and "Idempotency-Key" in checkout_response.json()["error"]["fields"]
+    invoice = issued_invoice()
+    api = make_api_client(tenant)
+    api.force_authenticate(StaffFactory(role="accountant"))
+    card = api.post("/api/v1/payments/card/", {"client_id": str(invoice.client_id), "amount": "10.00",
+                                               "payment_method": "pm_card_visa"}, format="json", HTTP_IDEMPOTENCY_KEY=long_key)
+    assert card.status_code == 400 and "Idempotency-Key" in card.json()["error"]["fields"]
+    assert not Order.objects.exists() and not Payment.objects.exists()
