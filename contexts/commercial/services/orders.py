@@ -71,6 +71,8 @@ def cancel(*, order_id: uuid.UUID, note: str = "") -> Order:
         raise IllegalTransition(f"An order {order.status} cannot become cancelled.", field="status")
     if order.status == OrderStatus.PLACED:
         payment = finance_api.sync_order_payment(order_id=order.id, give_up=True)
+        if payment is not None and payment.status == "pending":  # processing at the bank: cannot be stopped
+            raise IllegalTransition("The card payment is being processed; cancel again once it has ended.", field="status")
         if payment is None or payment.status != "succeeded":
             return checkout.cancel_unpaid(order_id=order.id, reason="cancelled", note=note or "cancelled")
         order = checkout.complete_paid(order_id=order.id, payment_id=payment.id)
