@@ -508,3 +508,22 @@ def test_an_idempotency_key_over_100_characters_is_a_400(tenant, stripe_api, sel
                                                "payment_method": "pm_card_visa"}, format="json", HTTP_IDEMPOTENCY_KEY=long_key)
     assert card.status_code == 400 and "Idempotency-Key" in card.json()["error"]["fields"]
     assert not Order.objects.exists() and not Payment.objects.exists()
+
+
+def test_a_processing_payment_keeps_the_order_placed_until_the_webhook(tenant, stripe_api, monkeypatch):
+    """Stripe's `processing` (some cards, bank debits): a fake gateway answers it."""
+    from contexts.finance.gateways import stripe_gateway
+
+    c = f.customer()
+    session, variant = _ready(c)
+    monkeypatch.setattr(stripe_gateway, "confirm_intent",
+                        lambda intent_id, **kw: stripe_gateway.IntentResult(id=intent_id, status="processing"))
+    response = _shop(tenant, c).post("/api/v1/orders/checkout", {"session_id": session, "payment_method": "pm_card_visa"},
+                                     format="json", HTTP_IDEMPOTENCY_KEY="processing-1")
+    assert response.status_code == 202 and response.json()["payment"]["intent_status"] == "processing"
+    assert response.json()["status"] == "placed" and StockItem.objects.get(variant_id=variant.id).reserved == 1
+    payment = Payment.objects.get()
+    assert payments.apply_stripe_event(event_id="evt_processed", event_type="payment_intent.succeeded",
+                                       created=1_900_000_000, obj={"id": payment.stripe_payment_intent}) == "succeeded"
+    _run_subscribers("finance.payment.received.v1")
+    assert Order.objects.get().status == "paid" and Invoice.objects.filter(kind="invoice").count() == 1
