@@ -64,3 +64,20 @@ def test_a_production_process_refuses_to_start_with_the_repository_defaults():
 
 def test_jwt_tokens_are_signed_with_their_own_key(settings):
     assert settings.SIMPLE_JWT["SIGNING_KEY"] != settings.SECRET_KEY
+
+
+def test_a_token_signed_with_the_secret_key_instead_of_the_jwt_key_is_refused(tenant, settings):
+    import jwt
+
+    from tests.conftest import make_api_client
+    from tests.factories import commercial as f
+
+    customer = f.customer()
+    genuine = f.customer_token(customer)
+    claims = jwt.decode(genuine, options={"verify_signature": False})
+    forged = jwt.encode(claims, settings.SECRET_KEY, algorithm="HS256")
+    shop = make_api_client(tenant)
+    shop.credentials(HTTP_AUTHORIZATION=f"Bearer {genuine}")
+    assert shop.get(f"/api/v1/customers/{customer.id}/orders").status_code == 200
+    shop.credentials(HTTP_AUTHORIZATION=f"Bearer {forged}")
+    assert shop.get(f"/api/v1/customers/{customer.id}/orders").status_code == 401
