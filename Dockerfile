@@ -1,5 +1,9 @@
 # syntax=docker/dockerfile:1
-# Build: docker build -t comptoir .   Run: docker run -e DATABASE_URL=... -e REDIS_URL=... -p 8000:8000 comptoir
+# Build: docker build -t comptoir .
+# Run:   docker run --env-file comptoir.env -p 8000:8000 comptoir
+#   where comptoir.env sets DATABASE_URL, REDIS_URL and the secrets without which the process
+#   refuses to start (DJANGO_DEBUG is off): DJANGO_SECRET_KEY, JWT_SIGNING_KEY (another value),
+#   STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET. See docs/operations.md#secrets.
 # --- builder: the virtualenv, with what a package without a wheel would need to compile ------
 FROM python:3.11-slim-bookworm AS builder
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -24,7 +28,8 @@ WORKDIR /app
 COPY --chown=comptoir:comptoir . /app
 USER comptoir
 # Static files at build time (no database needed); var/ stays writable for media.
-RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput -v0
+# (DJANGO_DEBUG=1 for this build step only: no secret is needed, none is baked into the image.)
+RUN DJANGO_DEBUG=1 python manage.py collectstatic --noinput -v0
 EXPOSE 8000
 # The same image runs the worker (celery -A config worker) and beat (celery -A config beat).
 CMD ["gunicorn", "config.wsgi", "-b", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -21,9 +21,17 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# Outside development every secret must be set, and none may be a default of this repository
+# (config/secrets.py): the process refuses to start otherwise. See docs/operations.md#secrets.
+if not DEBUG:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config import secrets as _secrets
+
+    if _problems := _secrets.problems(os.environ):
+        raise ImproperlyConfigured("Refusing to start with DJANGO_DEBUG off: " + "; ".join(_problems)
+                                   + ". See docs/operations.md (Secrets).")
 SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-insecure-secret-key-change-me-in-production")
-if not DEBUG and SECRET_KEY.startswith("dev-insecure") and env_bool("COMPTOIR_PRODUCTION"):
-    raise RuntimeError("DJANGO_SECRET_KEY must be set in production")
 
 # Tenants are found by host name: acme.localhost in development, acme.example.com in production.
 ALLOWED_HOSTS = [h.strip() for h in env("DJANGO_ALLOWED_HOSTS", ".localhost,localhost,127.0.0.1,testserver,.testserver").split(",") if h.strip()]
@@ -187,7 +195,8 @@ SIMPLE_JWT = {
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
-    "SIGNING_KEY": env("JWT_SIGNING_KEY", SECRET_KEY),
+    # A key of its own (not SECRET_KEY): required outside development.
+    "SIGNING_KEY": env("JWT_SIGNING_KEY", "dev-insecure-jwt-signing-key"),
     "AUTH_HEADER_TYPES": ("Bearer",),
 }
 AUTH_PASSWORD_VALIDATORS = [
@@ -253,10 +262,18 @@ MEDIA_URL = "/media/"
 MEDIA_PUBLIC_FOLDERS = ("catalog",)
 WHITENOISE_USE_FINDERS = True
 
-# Stripe: the official library; STRIPE_API_BASE points it at a local fake (localstripe) in tests.
+# Stripe: the official library. In development without a key of one's own, the client talks to
+# localstripe on loopback (`./dev run` starts it, port LOCALSTRIPE_PORT); STRIPE_API_BASE points
+# it at a fake explicitly (tests). Production requires real values (config/secrets.py).
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", "sk_test_comptoir")
-STRIPE_API_BASE = env("STRIPE_API_BASE", "")
+STRIPE_API_BASE = env("STRIPE_API_BASE", "") or (
+    f"http://127.0.0.1:{env('LOCALSTRIPE_PORT', '8420')}" if DEBUG and not env("STRIPE_SECRET_KEY") else "")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", "whsec_comptoir_dev")
+# Card payments left unfinished (3-D Secure, processing, a crash): the reconcile jobs look at
+# them after PAYMENT_RECONCILE_AFTER_SECONDS, and cancel them (stock released) after
+# PAYMENT_ACTION_TIMEOUT_SECONDS.
+PAYMENT_RECONCILE_AFTER_SECONDS = int(env("PAYMENT_RECONCILE_AFTER_SECONDS", "120"))
+PAYMENT_ACTION_TIMEOUT_SECONDS = int(env("PAYMENT_ACTION_TIMEOUT_SECONDS", "900"))
 STRIPE_WEBHOOK_TOLERANCE = int(env("STRIPE_WEBHOOK_TOLERANCE", "300"))
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,19 +1,16 @@
-"""localstripe (a fake Stripe API from PyPI) bound to 127.0.0.1 on a free port, for the tests."""
+"""localstripe (a fake Stripe API from PyPI) bound to 127.0.0.1 on a free port, for the tests,
+through scripts/fake_stripe.py (the wrapper `./dev run` uses too)."""
 from __future__ import annotations
 
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
-SERVE = """
-import sys
-from aiohttp import web
-from localstripe.server import app
-web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
-"""
+SERVE = Path(__file__).resolve().parent.parent / "scripts" / "fake_stripe.py"
 
 
 def _free_port() -> int:
@@ -25,7 +22,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def localstripe():
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-c", SERVE, str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([sys.executable, str(SERVE), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         try:
@@ -44,5 +41,5 @@ def localstripe():
 @pytest.fixture
 def stripe_api(localstripe, settings):
     settings.STRIPE_API_BASE = localstripe
-    settings.STRIPE_SECRET_KEY = "sk_test_comptoir"
+    settings.STRIPE_SECRET_KEY = "sk_test_comptoir_tests"
     return localstripe

@@ -1,7 +1,7 @@
 """Commercial reacts to finance: commissions on payments and invoices, clawback on credit notes."""
 from decimal import Decimal
 
-from contexts.finance.events import InvoiceIssued, PaymentReceived
+from contexts.finance.events import InvoiceIssued, PaymentReceived, PaymentRejected
 from crm import eventbus
 
 
@@ -21,3 +21,24 @@ def commission_on_invoice(event: eventbus.Envelope) -> None:
     commissions.on_invoice_issued(invoice_id=p["invoice_id"], client_id=p["client_id"], kind=p["kind"],
                                   total_net=Decimal(p.get("total_net") or "0"), total_gross=Decimal(p["total_gross"]),
                                   occurred_at=event.occurred_at, original_invoice_id=p.get("original_invoice_id"))
+
+
+@eventbus.subscribe(PaymentReceived.name, name="commercial.order_paid_on_payment")
+def order_paid_on_payment(event: eventbus.Envelope) -> None:
+    """An order's card payment finished after the checkout answered (3-D Secure, processing,
+    a crash): the signed webhook made finance publish this; the order becomes paid once."""
+    from contexts.commercial.services import checkout
+
+    if event.payload.get("order_id"):
+        checkout.complete_paid(order_id=event.payload["order_id"], payment_id=event.payload["payment_id"])
+
+
+@eventbus.subscribe(PaymentRejected.name, name="commercial.order_cancelled_on_rejection")
+def order_cancelled_on_rejection(event: eventbus.Envelope) -> None:
+    """An order's card payment failed after the checkout answered (3-D Secure refused): the
+    order is cancelled and its stock released."""
+    from contexts.commercial.services import checkout
+
+    if event.payload.get("order_id"):
+        checkout.cancel_unpaid(order_id=event.payload["order_id"], reason="payment_declined",
+                               note=f"payment failed: {event.payload.get('reason', '')}")

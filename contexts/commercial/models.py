@@ -67,6 +67,8 @@ TRANSITIONS = {
 class Order(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     idempotency_key = models.CharField(max_length=100, unique=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True,
+                                           help_text="hash of the checkout request: its key replayed with another body is refused")
     customer_id = models.UUIDField(null=True, blank=True, db_index=True)
     client_id = models.UUIDField(db_index=True)
     cart_id = models.UUIDField(null=True, blank=True)

@@ -35,3 +35,20 @@ def contracts_daily() -> int:
     today = timezone.localdate()
     contracts.renew_due(today=today)
     return contracts.bill_period(today=today)
+
+
+@tenant_job(schedule=crontab(minute="*/5"))
+@shared_task(name="commercial.reconcile_placed_orders")
+def reconcile_placed_orders(*, now: str | None = None) -> dict:
+    """Placed orders brought in line with the card processor: paid exactly once when their
+    charge succeeded, cancelled and released when it never came (PAYMENT_ACTION_TIMEOUT_SECONDS).
+    `now` (ISO date-time) for a replay or a test; beat leaves it out."""
+    import datetime
+
+    from django.utils import timezone
+
+    from contexts.commercial.services import checkout
+    from crm.audit import Actor, acting_as
+
+    with acting_as(Actor("system", "", "beat: reconcile placed orders")):
+        return checkout.reconcile_placed(now=datetime.datetime.fromisoformat(now) if now else timezone.now())

@@ -182,6 +182,8 @@ class Payment(models.Model):
     stripe_payment_intent = models.CharField(max_length=100, null=True, blank=True, unique=True)
     stripe_last_event_at = models.IntegerField(null=True, blank=True, help_text="created time of the last Stripe event applied")
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    stripe_payment_method = models.CharField(max_length=100, blank=True,
+                                             help_text="the card's payment method id (pm_...), compared on a retry")
     failure_reason = models.CharField(max_length=200, blank=True)
     received_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -215,6 +217,7 @@ class Refund(models.Model):
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     stripe_refund_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
     reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

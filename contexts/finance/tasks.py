@@ -43,3 +43,19 @@ def run_dunning(*, today: str | None = None) -> int:
 
     with acting_as(Actor("system", "", "beat: dunning")):
         return dunning.run(today=datetime.date.fromisoformat(today) if today else None)
+
+
+@tenant_job(schedule=crontab(minute="*/5"))
+@shared_task(name="finance.reconcile_card_payments")
+def reconcile_card_payments(*, now: str | None = None) -> int:
+    """Card payments outside orders left pending (3-D Secure, a crash): synced with Stripe,
+    given up after PAYMENT_ACTION_TIMEOUT_SECONDS. `now` (ISO date-time) for a replay or a test."""
+    import datetime
+
+    from django.utils import timezone
+
+    from contexts.finance.services import payments
+    from crm.audit import Actor, acting_as
+
+    with acting_as(Actor("system", "", "beat: reconcile card payments")):
+        return payments.reconcile_card_payments(now=datetime.datetime.fromisoformat(now) if now else timezone.now())

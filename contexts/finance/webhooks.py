@@ -15,6 +15,10 @@ from contexts.finance.gateways import stripe_gateway
 logger = logging.getLogger(__name__)
 
 
+def _error(code: str, message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message}}, status=status)
+
+
 @csrf_exempt
 @require_POST
 def stripe_webhook(request):
@@ -22,20 +26,37 @@ def stripe_webhook(request):
     try:
         stripe_gateway.parse_webhook(payload=payload, signature=request.headers.get("Stripe-Signature", ""))
     except (ValueError, stripe.SignatureVerificationError) as exc:
-        return JsonResponse({"error": {"code": "invalid_signature", "message": str(exc)[:200]}}, status=400)
-    data = json.loads(payload)
-    obj = (data.get("data") or {}).get("object") or {}
-    schema = (obj.get("metadata") or {}).get("tenant")
+        logger.warning("stripe webhook refused: %s", exc)
+        return _error("invalid_signature", "The Stripe-Signature header does not match the body.", 400)
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return _error("parse_error", "The body is not JSON.", 400)
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not isinstance(data.get("type"), str):
+        return _error("validation_error", "A Stripe event is an object with an id and a type.", 400)
+    obj = (data.get("data") or {}).get("object") if isinstance(data.get("data"), dict) else None
+    obj = obj if isinstance(obj, dict) else {}
+    metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    schema = metadata.get("tenant")
     with schema_context("public"):
-        tenant = get_tenant_model().objects.filter(schema_name=schema).exclude(schema_name="public").first() if schema else None
+        tenant = (get_tenant_model().objects.filter(schema_name=schema).exclude(schema_name="public").first()
+                  if isinstance(schema, str) and schema else None)
     if tenant is None:
         logger.warning("stripe event %s for no known tenant (%s)", data.get("id"), schema)
         return JsonResponse({"status": "ignored"})
     from contexts.finance.services import payments
 
+    try:
+        created = int(data.get("created") or 0)
+    except (TypeError, ValueError):
+        created = 0
     with tenant_context(tenant):
-        outcome = payments.apply_stripe_event(event_id=data["id"], event_type=data["type"],
-                                              created=int(data.get("created", 0)), obj=obj)
+        outcome = payments.apply_stripe_event(event_id=data["id"][:100], event_type=data["type"][:100],
+                                              created=created, obj=obj)
+    if outcome == "unknown":
+        # Not recorded: Stripe redelivers it (with backoff, for days) until the payment is there.
+        logger.info("stripe event %s for a payment not (yet) known in %s: asking for a redelivery", data["id"], schema)
+        return _error("payment_not_found", "No payment matches this event yet; deliver it again later.", 409)
     return JsonResponse({"status": outcome})
 
 

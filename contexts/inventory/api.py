@@ -136,3 +136,14 @@ def return_to_stock(*, variant_id: uuid.UUID, quantity: int, reference: str) -> 
         raise services.InvalidInput("This variant was never stocked.", field="variant_id")
     services.receive(variant_id=variant_id, product_id=item.product_id, location_id=item.location_id, quantity=quantity,
                      reference=reference, kind=MovementKind.RETURN)
+
+
+def extend_holds(*, reference_prefix: str, until) -> int:
+    """Keeps the active holds whose reference starts with the prefix until `until` at least
+    (an order waiting for its payment: 3-D Secure, processing). One UPDATE."""
+    from django.db.models import Q
+
+    from contexts.inventory.models import Reservation
+
+    return (Reservation.objects.filter(reference__startswith=reference_prefix, status="active")
+            .filter(Q(expires_at__lt=until)).update(expires_at=until))

@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")  # production-like, test secrets
 
 
 def _free_port() -> int:
@@ -100,9 +100,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
     port, stripe_port = _free_port(), _free_port()
-    stripe = subprocess.Popen([sys.executable, "-c", "import sys\nfrom aiohttp import web\nfrom localstripe.server import app\n"
-                               "web.run_app(app, host='127.0.0.1', port=int(sys.argv[1]), print=None, access_log=None)",
-                               str(stripe_port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # The wrapper ./dev run and the tests use: loopback only, no pickling of the store after each write.
+    stripe = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "fake_stripe.py"), "--port", str(stripe_port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     stripe_base = f"http://127.0.0.1:{stripe_port}"
     os.environ["STRIPE_API_BASE"] = stripe_base
     env = dict(os.environ, STRIPE_API_BASE=stripe_base, LOG_LEVEL="WARNING", THROTTLE_TENANT="100000/min",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("cart/<str:session_id>/calculate", views.CartCalculateView.as_view(), name="cart-calculate"),
     path("orders/checkout", views.CheckoutView.as_view(), name="checkout"),
     path("orders/<uuid:order_id>", views.OrderDetailView.as_view(), name="order"),
+    path("orders/<uuid:order_id>/invoice.pdf", views.OrderInvoiceView.as_view(), name="order-invoice-pdf"),
     path("orders/<uuid:order_id>/status", views.OrderStatusView.as_view(), name="order-status"),
     path("orders/<uuid:order_id>/returns", views.OrderReturnView.as_view(), name="order-returns"),
     path("customers/<uuid:customer_id>/orders", views.CustomerOrdersView.as_view(), name="customer-orders"),

@@ -2,7 +2,7 @@
 import uuid
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -125,19 +125,51 @@ class CheckoutInput(serializers.Serializer):
     payment_method = serializers.CharField(max_length=100)
 
 
+class CheckoutPaymentOutput(serializers.Serializer):
+    """Where the card payment stands. While `status` is pending (`intent_status`
+    requires_action: 3-D Secure), the client finishes it with Stripe.js and `client_secret`."""
+
+    id = serializers.UUIDField()
+    status = serializers.CharField(help_text="pending, succeeded or failed")
+    intent_status = serializers.CharField(help_text="Stripe's: succeeded, requires_action, processing...")
+    client_secret = serializers.CharField(allow_blank=True)
+    next_action = serializers.DictField(allow_null=True)
+
+
+class CheckoutOutput(OrderOutput):
+    payment = serializers.SerializerMethodField()
+
+    class Meta(OrderOutput.Meta):
+        fields = OrderOutput.Meta.fields + ["payment"]
+
+    @extend_schema_field(CheckoutPaymentOutput(allow_null=True))
+    def get_payment(self, order):
+        p = getattr(order, "card_payment", None)
+        if p is None:
+            return None
+        return {"id": p.id, "status": p.status, "intent_status": p.intent_status, "client_secret": p.client_secret,
+                "next_action": p.next_action}
+
+
 class CheckoutView(APIView):
+    """Places the order and charges the card. 201: paid (or cancelled, on a retry after a
+    decline); 202: placed, the payment needs the customer (3-D Secure) or is processing: the
+    order is paid when it completes (webhook), or cancelled after PAYMENT_ACTION_TIMEOUT_SECONDS."""
+
     authentication_classes = [CustomerJWT]
     permission_classes = [IsCustomer]
 
-    @extend_schema(request=CheckoutInput, responses={201: OrderOutput},
+    @extend_schema(request=CheckoutInput, responses={201: CheckoutOutput, 202: CheckoutOutput},
                    parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)])
     def post(self, request):
         data = CheckoutInput(data=request.data)
         data.is_valid(raise_exception=True)
-        order = checkout.checkout(customer_id=_customer_id(request), idempotency_key=request.headers.get("Idempotency-Key", ""),
-                                  **data.validated_data)
-        order = Order.objects.prefetch_related("lines", "history").get(pk=order.pk)
-        return Response(OrderOutput(order).data, status=status.HTTP_201_CREATED)
+        placed = checkout.checkout(customer_id=_customer_id(request), idempotency_key=request.headers.get("Idempotency-Key", ""),
+                                   **data.validated_data)
+        order = Order.objects.prefetch_related("lines", "history").get(pk=placed.pk)
+        order.card_payment = getattr(placed, "card_payment", None)
+        code = status.HTTP_202_ACCEPTED if order.status == "placed" else status.HTTP_201_CREATED
+        return Response(CheckoutOutput(order).data, status=code)
 
 
 def _orders():
@@ -164,6 +196,35 @@ class OrderDetailView(StaffOrOwnCustomerView):
         from django.shortcuts import get_object_or_404
 
         return Response(OrderOutput(get_object_or_404(qs, pk=order_id)).data)
+
+
+class OrderInvoiceView(StaffOrOwnCustomerView):
+    """The invoice of a paid order as PDF (PDF/A-3 with Factur-X): the customer's own, or staff.
+    409 `document_not_ready` (Retry-After) during the seconds the worker takes to render it."""
+
+    @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="PDF/A-3 with Factur-X XML")})
+    def get(self, request, order_id):
+        from django.http import HttpResponse
+        from django.shortcuts import get_object_or_404
+
+        from contexts.finance import api as finance_api
+        from crm.rest.errors import NotFound
+
+        qs = Order.objects.all()
+        if getattr(request.user, "kind", None) == "customer":
+            qs = qs.filter(customer_id=request.user.customer_id)
+        order = get_object_or_404(qs, pk=order_id)
+        pdf = finance_api.order_invoice_pdf(order_id=order.id)
+        if pdf is None:
+            raise NotFound("This order has no invoice (yet): it is issued when the order is paid.", field="order_id")
+        if pdf.content is None:
+            response = Response({"error": {"code": "document_not_ready", "message": "The invoice is being rendered; retry in a few seconds."}},
+                                status=status.HTTP_409_CONFLICT)
+            response["Retry-After"] = "5"
+            return response
+        response = HttpResponse(pdf.content, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{pdf.number}.pdf"'
+        return response
 
 
 class StatusInput(serializers.Serializer):

@@ -1,19 +1,37 @@
-"""Checkout: the path that must never oversell, double-charge or lose an order.
+"""Checkout: the path that must never oversell, double-charge or lose an order. No database
+transaction is open and no row is locked while the card processor is called.
 
-1. In one transaction: the cart is locked and priced again, its stock is checked (expired
-   holds are taken again, or the checkout is refused with insufficient_stock), the order is
-   written with the Idempotency-Key (unique) and commercial.order.placed is published.
-2. Holding only the order row's lock (no stock row): finance charges the card (Stripe, same
-   key -> never twice); then, in that transaction, the reserved stock becomes sales and the order
-   is paid and invoiced (commercial.order.paid), or, if the card was declined, the order is
-   cancelled and the stock released.
-A retry with the same key returns the same order, finishing what a crash interrupted."""
+1. One transaction: the cart is locked and priced again, its stock is checked (expired holds
+   are taken again, or the checkout is refused with insufficient_stock) and held for as long as
+   a payment may take, the order is written with the Idempotency-Key (unique) and a fingerprint
+   of the request, commercial.order.placed is published. Commit.
+2. No transaction: finance charges the card with the order's key (Stripe never charges twice
+   for one key).
+3. One short transaction applies the outcome:
+   - succeeded: the held stock becomes sales, the order is paid and invoiced (commercial.order.paid);
+   - declined, or a payment method Stripe does not know: the order is cancelled, its stock
+     released and the cart reopened (402 / 400 naming payment_method);
+   - requires_action (3-D Secure) or processing: the order stays placed with its stock held,
+     the response carries what the client needs (client_secret, next_action). The signed
+     webhook (finance.payment.received -> `complete_paid`), a retry with the same key, or the
+     reconcile job (`reconcile_placed`) finishes it; the job cancels and releases an order whose
+     payment did not come within PAYMENT_ACTION_TIMEOUT_SECONDS.
+   - the processor did not answer (503): the order stays placed; a retry with the same key or
+     the reconcile job finishes it.
+A retry with the same key returns the same order; the same key with another body is refused
+(422 naming Idempotency-Key) and touches nothing."""
 from __future__ import annotations
 
+import datetime
+import hashlib
+import json
+import logging
 import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from contexts.commercial.events import OrderCancelled, OrderPaid, OrderPlaced
 from contexts.commercial.models import Cart, CartStatus, Order, OrderLine, OrderStatus, OrderStatusChange
@@ -23,6 +41,8 @@ from contexts.finance import api as finance_api
 from contexts.inventory import api as inventory_api
 from crm import eventbus
 from crm.rest.errors import DomainError, InvalidInput
+
+logger = logging.getLogger(__name__)
 
 
 class EmptyCart(InvalidInput):
@@ -34,7 +54,22 @@ class CheckoutDeclined(DomainError):
     status_code = 402
 
 
-def _place(*, session_id: str, customer_id: uuid.UUID, idempotency_key: str) -> Order:
+class IdempotencyKeyReused(DomainError):
+    code = "idempotency_key_reused"
+    status_code = 422
+
+
+def _fingerprint(*, session_id: str, payment_method: str) -> str:
+    return hashlib.sha256(json.dumps([session_id, payment_method]).encode()).hexdigest()
+
+
+def _hold_until() -> datetime.datetime:
+    """Stock held by a placed order lasts until the reconcile job had its chance to cancel it."""
+    return timezone.now() + datetime.timedelta(seconds=settings.PAYMENT_ACTION_TIMEOUT_SECONDS
+                                               + 2 * settings.PAYMENT_RECONCILE_AFTER_SECONDS + 600)
+
+
+def _place(*, session_id: str, customer_id: uuid.UUID, idempotency_key: str, fingerprint: str) -> Order:
     with transaction.atomic():
         cart = Cart.objects.select_for_update().filter(session_id=session_id, status=CartStatus.OPEN,
                                                        customer_id=customer_id).first()
@@ -52,8 +87,9 @@ def _place(*, session_id: str, customer_id: uuid.UUID, idempotency_key: str) -> 
                 inventory_api.release_reference(reference=f"{cart.reference}:{line.variant_id}")
                 inventory_api.reserve(variant_id=line.variant_id, quantity=line.quantity,
                                       reference=f"{cart.reference}:{line.variant_id}", ttl_seconds=carts.RESERVATION_TTL)
+        inventory_api.extend_holds(reference_prefix=f"{cart.reference}:", until=_hold_until())
         client = core_api.client_for_customer(customer_id=customer_id)
-        order = Order.objects.create(idempotency_key=idempotency_key, customer_id=customer_id, client_id=client.client_id,
+        order = Order.objects.create(idempotency_key=idempotency_key, request_fingerprint=fingerprint, customer_id=customer_id, client_id=client.client_id,
                                      cart_id=cart.id, subtotal=priced.subtotal, shipping_fee=priced.shipping_fee,
                                      total=priced.total, vat_breakdown=priced.vat, coupon=cart.coupon)
         OrderLine.objects.bulk_create([
@@ -80,41 +116,113 @@ def _invoice_lines(order: Order) -> list[dict]:
     return lines
 
 
+def _release(order: Order) -> None:
+    for item in order.lines.all():
+        inventory_api.release_reference(reference=f"cart:{order.cart_id}:{item.variant_id}")
+
+
+def _reopen_cart(order: Order) -> None:
+    """After a refused payment the customer may try another card: the cart opens again (its
+    stock is held again at the next checkout), unless the session has another open cart."""
+    cart = Cart.objects.filter(pk=order.cart_id, status=CartStatus.CHECKED_OUT).first()
+    if cart is not None and not Cart.objects.filter(session_id=cart.session_id, status=CartStatus.OPEN).exists():
+        cart.status = CartStatus.OPEN
+        cart.save(update_fields=["status", "updated_at"])
+
+
+def cancel_unpaid(*, order_id: uuid.UUID, reason: str, note: str = "", reopen_cart: bool = False) -> Order:
+    """A placed order whose payment failed or never came: cancelled, its stock released (once)."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.status != OrderStatus.PLACED:
+            return order
+        _release(order)
+        orders.transition(order, OrderStatus.CANCELLED, note=(note or reason)[:200])
+        eventbus.publish(OrderCancelled(order_id=order.id, reason=reason))
+        if reopen_cart:
+            _reopen_cart(order)
+    return order
+
+
+def complete_paid(*, order_id: uuid.UUID, payment_id: uuid.UUID) -> Order:
+    """The order's payment was received: its held stock becomes sales, it is invoiced and paid,
+    exactly once whoever calls first (checkout, its retry, the webhook's event, the reconcile job)."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.status != OrderStatus.PLACED:
+            if order.status == OrderStatus.CANCELLED:
+                logger.error("payment %s received for cancelled order %s: refund it by hand", payment_id, order_id)
+            return order
+        inventory_api.commit_reference(reference_prefix=f"cart:{order.cart_id}:", sale_reference=f"order:{order.id}")
+        invoice = finance_api.invoice_for_order(order_id=order.id, client_id=order.client_id, lines=_invoice_lines(order))
+        order.payment_id, order.invoice_number = payment_id, invoice.number
+        order.save(update_fields=["payment_id", "invoice_number"])
+        orders.transition(order, OrderStatus.PAID)
+        eventbus.publish(OrderPaid(order_id=order.id, client_id=order.client_id, total=order.total,
+                                   invoice_number=invoice.number))
+    return order
+
+
 def checkout(*, session_id: str, customer_id: uuid.UUID, payment_method: str, idempotency_key: str) -> Order:
+    """Places the order and charges the card (see the module's docstring). Returns the order;
+    `order.card_payment` (finance_api.CardPayment, not stored) tells an unfinished payment's
+    status and what the client needs to finish it."""
     if not idempotency_key:
         raise InvalidInput("An Idempotency-Key header is required.", field="idempotency_key")
+    if len(idempotency_key) > 100:
+        raise InvalidInput("An Idempotency-Key has at most 100 characters.", field="Idempotency-Key")
+    fingerprint = _fingerprint(session_id=session_id, payment_method=payment_method)
     order = Order.objects.filter(idempotency_key=idempotency_key).first()
     if order is None:
         try:
-            order = _place(session_id=session_id, customer_id=customer_id, idempotency_key=idempotency_key)
+            order = _place(session_id=session_id, customer_id=customer_id, idempotency_key=idempotency_key,
+                           fingerprint=fingerprint)
         except IntegrityError:  # the same key placed concurrently: that order it is
             order = Order.objects.get(idempotency_key=idempotency_key)
-    elif order.customer_id != customer_id:
-        raise InvalidInput("This Idempotency-Key belongs to another order.", field="idempotency_key")
-    # The order row's lock serialises a double submit of the same order: the second waits and
-    # then sees the outcome. Stock rows are locked only after the card was charged.
-    declined = None
-    with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order.pk)
-        if order.status != OrderStatus.PLACED:
-            return order  # paid or cancelled already: the retry sees the outcome
-        try:
-            payment = finance_api.pay_order_by_card(order_id=order.id, client_id=order.client_id, amount=order.total,
-                                                    payment_method=payment_method, idempotency_key=f"order:{order.id}")
-        except finance_api.PaymentDeclined as exc:
-            declined = exc.message
-            for item in order.lines.all():
-                inventory_api.release_reference(reference=f"cart:{order.cart_id}:{item.variant_id}")
-            orders.transition(order, OrderStatus.CANCELLED, note=f"payment declined: {declined}"[:200])
-            eventbus.publish(OrderCancelled(order_id=order.id, reason="payment_declined"))
-        else:
-            inventory_api.commit_reference(reference_prefix=f"cart:{order.cart_id}:", sale_reference=f"order:{order.id}")
-            invoice = finance_api.invoice_for_order(order_id=order.id, client_id=order.client_id, lines=_invoice_lines(order))
-            order.payment_id, order.invoice_number = payment.id, invoice.number
-            order.save(update_fields=["payment_id", "invoice_number"])
-            orders.transition(order, OrderStatus.PAID)
-            eventbus.publish(OrderPaid(order_id=order.id, client_id=order.client_id, total=order.total,
-                                       invoice_number=invoice.number))
-    if declined is not None:
-        raise CheckoutDeclined(declined, field="payment_method")
+    if order.customer_id != customer_id or (order.request_fingerprint and order.request_fingerprint != fingerprint):
+        raise IdempotencyKeyReused("This Idempotency-Key was used for another checkout.", field="Idempotency-Key")
+    if order.status != OrderStatus.PLACED:
+        order.card_payment = finance_api.order_payment(order_id=order.id)
+        return order  # paid or cancelled already: the retry sees the outcome
+    try:
+        payment = finance_api.pay_order_by_card(order_id=order.id, client_id=order.client_id, amount=order.total,
+                                                payment_method=payment_method, idempotency_key=f"order:{order.id}")
+    except finance_api.PaymentDeclined as exc:
+        cancel_unpaid(order_id=order.id, reason="payment_declined", note=f"payment declined: {exc.message}", reopen_cart=True)
+        raise CheckoutDeclined(exc.message, field="payment_method")
+    except finance_api.InvalidInput as exc:  # Stripe refused the payment method: nothing was charged
+        cancel_unpaid(order_id=order.id, reason="payment_refused", note=f"payment refused: {exc.message}", reopen_cart=True)
+        raise
+    if payment.status == "succeeded":
+        order = complete_paid(order_id=order.id, payment_id=payment.id)
+    else:
+        order.refresh_from_db()
+    order.card_payment = payment
     return order
+
+
+def reconcile_placed(*, now: datetime.datetime) -> dict[str, int]:
+    """The beat job: placed orders older than PAYMENT_RECONCILE_AFTER_SECONDS are brought in line
+    with the processor: paid (exactly once) when their charge succeeded, cancelled and released
+    when it failed, or when it did not complete within PAYMENT_ACTION_TIMEOUT_SECONDS (the
+    unfinished intent is cancelled at Stripe first, so no money can arrive afterwards)."""
+    settle = now - datetime.timedelta(seconds=settings.PAYMENT_RECONCILE_AFTER_SECONDS)
+    timeout = now - datetime.timedelta(seconds=settings.PAYMENT_ACTION_TIMEOUT_SECONDS)
+    done = {"paid": 0, "cancelled": 0, "pending": 0}
+    for order_id, created_at in (Order.objects.filter(status=OrderStatus.PLACED, created_at__lt=settle)
+                                 .order_by("created_at").values_list("id", "created_at")[:500]):
+        give_up = created_at < timeout
+        try:
+            payment = finance_api.sync_order_payment(order_id=order_id, give_up=give_up)
+        except finance_api.PaymentUnavailable:
+            logger.warning("card processor unavailable: placed orders are reconciled at the next run")
+            break
+        if payment is not None and payment.status == "succeeded":
+            complete_paid(order_id=order_id, payment_id=payment.id)
+            done["paid"] += 1
+        elif (payment is not None and payment.status == "failed") or (payment is None and give_up):
+            cancel_unpaid(order_id=order_id, reason="payment_not_completed", note="payment not completed in time")
+            done["cancelled"] += 1
+        else:
+            done["pending"] += 1
+    return done

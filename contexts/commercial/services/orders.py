@@ -22,11 +22,27 @@ def transition(order: Order, to: str, *, note: str = "") -> Order:
     return order
 
 
+# The moves a person may ask for by status; the others belong to a service with side effects.
+_PLAIN_MOVES = {OrderStatus.PREPARING, OrderStatus.SHIPPED, OrderStatus.DELIVERED}
+
+
 def set_status(*, order_id: uuid.UUID, status: str, note: str = "") -> Order:
+    """A status asked for by staff. Every move goes through the service that does its side
+    effects, or is refused naming `status`:
+    - preparing, shipped, delivered: plain moves along the state machine (history kept);
+    - cancelled: `cancel` (a placed order: its payment voided and its stock released; a paid or
+      preparing one: refunded, credited and its stock returned);
+    - paid: only through its payment; returned: only through a return (POST .../returns)."""
     if status not in OrderStatus.values:
         raise InvalidInput("Unknown status.", field="status")
     if status == OrderStatus.PAID:
         raise InvalidInput("An order becomes paid through its payment, not by hand.", field="status")
+    if status == OrderStatus.RETURNED:
+        raise IllegalTransition("An order is returned through a return (POST /orders/{id}/returns), which credits "
+                                "and refunds it.", field="status")
+    if status == OrderStatus.CANCELLED:
+        return cancel(order_id=order_id, note=note)
+    assert status in _PLAIN_MOVES
     with transaction.atomic():
         order = Order.objects.select_for_update().filter(pk=order_id).first()
         if order is None:
@@ -34,9 +50,53 @@ def set_status(*, order_id: uuid.UUID, status: str, note: str = "") -> Order:
         return transition(order, status, note=note)
 
 
+def cancel(*, order_id: uuid.UUID, note: str = "") -> Order:
+    """Cancels an order with everything that goes with it. No transaction may be open: the card
+    processor is called first, between short transactions, and a retry finishes what a crash
+    interrupted (the refund's key is the order's).
+    - placed: its unfinished payment is cancelled at Stripe (if it succeeded meanwhile, the
+      order is paid first and cancelled as below), its stock released;
+    - paid or preparing: the payment refunded, the invoice credited in full, the stock returned;
+    - later states: refused (a shipped order comes back through a return)."""
+    from contexts.commercial.events import OrderCancelled
+    from contexts.commercial.services import checkout
+    from contexts.finance import api as finance_api
+    from contexts.inventory import api as inventory_api
+    from crm import eventbus
+
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None:
+        raise NotFound("No such order.", field="order_id")
+    if OrderStatus.CANCELLED not in TRANSITIONS.get(order.status, set()):
+        raise IllegalTransition(f"An order {order.status} cannot become cancelled.", field="status")
+    if order.status == OrderStatus.PLACED:
+        payment = finance_api.sync_order_payment(order_id=order.id, give_up=True)
+        if payment is not None and payment.status == "pending":  # processing at the bank: cannot be stopped
+            raise IllegalTransition("The card payment is being processed; cancel again once it has ended.", field="status")
+        if payment is None or payment.status != "succeeded":
+            return checkout.cancel_unpaid(order_id=order.id, reason="cancelled", note=note or "cancelled")
+        order = checkout.complete_paid(order_id=order.id, payment_id=payment.id)
+    refunded = finance_api.refund_order_payment(order_id=order.id, idempotency_key=f"order-cancel:{order.id}",
+                                                reason=note or "commande annulée")
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status not in (OrderStatus.PAID, OrderStatus.PREPARING):
+            return order  # cancelled meanwhile (a concurrent request did it all)
+        number = finance_api.credit_order(order_id=order.id, reason=note or "commande annulée")
+        for line in order.lines.all():
+            inventory_api.return_to_stock(variant_id=line.variant_id, quantity=line.quantity,
+                                          reference=f"cancel:order:{order.id}")
+        text = f"cancelled; refunded {refunded}" + (f", credit note {number}" if number else "") + (f": {note}" if note else "")
+        transition(order, OrderStatus.CANCELLED, note=text[:200])
+        eventbus.publish(OrderCancelled(order_id=order.id, reason="cancelled"))
+    return order
+
+
 def order_return(*, order_id: uuid.UUID, lines: list[dict], reason: str = "") -> OrderReturn:
     """Returned lines: the stock comes back, a credit note corrects the invoice, the card is
-    refunded; the order becomes returned when everything came back."""
+    refunded; the order becomes returned when everything came back. One transaction records it
+    all with the refund reserved; Stripe is called after commit (a refund it did not take stays
+    pending and the reconcile job sends it)."""
     from decimal import Decimal
 
     from contexts.finance import api as finance_api
@@ -68,10 +128,15 @@ def order_return(*, order_id: uuid.UUID, lines: list[dict], reason: str = "") ->
             amount += gross
             cleaned.append({"variant_id": key, "quantity": qty})
             inventory_api.return_to_stock(variant_id=source.variant_id, quantity=qty, reference=f"return:order:{order.id}")
-        number = finance_api.credit_and_refund_order(order_id=order.id, lines=credit_lines, reason=reason or "retour client")
-        ret = OrderReturn.objects.create(order=order, lines=cleaned, amount=amount, reason=reason, credit_note_number=number)
+        return_id = uuid.uuid4()
+        number, refund_id = finance_api.credit_and_refund_order(order_id=order.id, lines=credit_lines,
+                                                                reason=reason or "retour client", refund_key=f"return:{return_id}")
+        ret = OrderReturn.objects.create(id=return_id, order=order, lines=cleaned, amount=amount, reason=reason,
+                                         credit_note_number=number)
         returned_all = all(already.get(k, 0) + sum(c["quantity"] for c in cleaned if c["variant_id"] == k) >= l.quantity
                            for k, l in ordered.items())
         if returned_all:
             transition(order, OrderStatus.RETURNED, note=f"returned, credit note {number}")
+    if refund_id is not None:
+        finance_api.send_refund(refund_id=refund_id)
     return ret

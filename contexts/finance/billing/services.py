@@ -26,11 +26,15 @@ def subscribe(*, schema_name: str, plan_code: str, email: str, payment_method: s
             raise InvalidInput("No such plan.", field="plan_code")
         if Subscription.objects.filter(schema_name=schema_name).exists():
             raise InvalidInput("This organisation is already subscribed; change its plan instead.", field="schema_name")
-        customer = stripe_gateway.create_customer(email=email, name=schema_name, payment_method=payment_method)
+        from contexts.finance.services.payments import gateway_errors
+
+        with gateway_errors():  # an unknown card: 400 naming payment_method; Stripe down: 503
+            customer = stripe_gateway.create_customer(email=email, name=schema_name, payment_method=payment_method)
         sub = Subscription.objects.create(schema_name=schema_name, plan=plan, stripe_customer=customer,
                                           stripe_payment_method=payment_method,
                                           current_period_end=timezone.localdate())
-        _charge(sub, today=timezone.localdate())
+        with gateway_errors():
+            _charge(sub, today=timezone.localdate())
         sub.refresh_from_db()
         return sub
 
@@ -67,7 +71,7 @@ def charge_due(*, today: datetime.date | None = None) -> int:
             try:
                 if _charge(sub, today=today):
                     n += 1
-            except stripe_gateway.StripeUnavailable:
+            except (stripe_gateway.StripeUnavailable, stripe_gateway.StripeRefused):
                 continue  # next run tries again: the charge row is pending, Stripe's key is the same
     return n
 

@@ -24,6 +24,17 @@ class PaymentOutput(serializers.ModelSerializer):
                   "reference", "failure_reason", "received_at", "created_at", "allocations"]
 
 
+class PendingCardPaymentOutput(PaymentOutput):
+    """A card payment waiting for the customer (3-D Secure) or the bank (processing)."""
+
+    intent_status = serializers.CharField(help_text="Stripe's: requires_action, processing...")
+    client_secret = serializers.CharField(help_text="for Stripe.js to finish the authentication")
+    next_action = serializers.DictField(allow_null=True)
+
+    class Meta(PaymentOutput.Meta):
+        fields = PaymentOutput.Meta.fields + ["intent_status", "client_secret", "next_action"]
+
+
 class ManualPaymentInput(serializers.Serializer):
     client_id = serializers.UUIDField()
     method = serializers.ChoiceField(choices=["transfer", "cheque", "cash"])
@@ -56,14 +67,19 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         p = payments.record_payment(**data.validated_data)
         return Response(PaymentOutput(self.get_queryset().get(pk=p.pk)).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=CardPaymentInput, responses={201: PaymentOutput},
+    @extend_schema(request=CardPaymentInput, responses={201: PaymentOutput, 202: PendingCardPaymentOutput},
                    parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)])
     @action(detail=False, methods=["post"])
     def card(self, request):
         data = CardPaymentInput(data=request.data)
         data.is_valid(raise_exception=True)
-        p = payments.pay_by_card(idempotency_key=request.headers.get("Idempotency-Key", ""), **data.validated_data)
-        return Response(PaymentOutput(self.get_queryset().get(pk=p.pk)).data, status=status.HTTP_201_CREATED)
+        outcome = payments.pay_by_card(idempotency_key=request.headers.get("Idempotency-Key", ""), **data.validated_data)
+        body = PaymentOutput(self.get_queryset().get(pk=outcome.payment.pk)).data
+        if outcome.payment.status == "pending":  # 3-D Secure or processing: the client finishes it
+            body.update(intent_status=outcome.intent_status, client_secret=outcome.client_secret,
+                        next_action=outcome.next_action)
+            return Response(body, status=status.HTTP_202_ACCEPTED)
+        return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RefundInput, responses={201: PaymentOutput})
     @action(detail=True, methods=["post"])

@@ -2,7 +2,11 @@
 refunds; Stripe webhooks applied once per event id, in the right tenant, in order."""
 from __future__ import annotations
 
+import datetime
+import logging
 import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Iterable
 
@@ -17,6 +21,8 @@ from crm import eventbus
 from crm.money import cents
 from crm.rest.errors import DomainError, InvalidInput, NotFound
 
+logger = logging.getLogger(__name__)
+
 
 class PaymentDeclined(DomainError):
     code = "payment_declined"
@@ -26,6 +32,13 @@ class PaymentDeclined(DomainError):
 class PaymentUnavailable(DomainError):
     code = "payment_unavailable"
     status_code = 503
+
+
+class IdempotencyKeyReused(DomainError):
+    """An Idempotency-Key replayed with other parameters (as Stripe answers it)."""
+
+    code = "idempotency_key_reused"
+    status_code = 422
 
 
 class Overpayment(DomainError):
@@ -72,6 +85,8 @@ def _allocate(payment: Payment, invoice_ids: Iterable[uuid.UUID] | None) -> list
 
 
 def _succeeded(payment: Payment, invoice_ids=None) -> None:
+    if invoice_ids is None and payment.order_id:
+        invoice_ids = []  # an order's payment settles the order's invoice (invoice_for_order), no other
     payment.status, payment.received_at = PaymentStatus.SUCCEEDED, timezone.now()
     payment.save(update_fields=["status", "received_at", "stripe_last_event_at"])
     touched = _allocate(payment, invoice_ids)
@@ -99,52 +114,184 @@ def record_payment(*, client_id: uuid.UUID, method: str, amount, reference: str 
     return payment
 
 
+@contextmanager
+def gateway_errors():
+    """The gateway's exceptions as API errors (4xx naming the field, 422, or 503); the upstream
+    text was logged by the gateway and never reaches the caller."""
+    try:
+        yield
+    except stripe_gateway.StripeRefused as exc:
+        raise InvalidInput(exc.message, field=exc.field) from exc
+    except stripe_gateway.StripeIdempotencyMismatch as exc:
+        raise IdempotencyKeyReused("This Idempotency-Key was used with other parameters.",
+                                   field="Idempotency-Key") from exc
+    except stripe_gateway.StripeUnavailable as exc:
+        raise PaymentUnavailable("The card processor is not available; retry later with the same Idempotency-Key.") from exc
+
+
+@dataclass(frozen=True)
+class CardOutcome:
+    """What a card payment came to: the payment, and for an unfinished one (3-D Secure,
+    processing) what the client needs to finish it."""
+
+    payment: Payment
+    intent_status: str = ""
+    client_secret: str = ""
+    next_action: dict | None = None
+
+
+def _stripe_key(idempotency_key: str) -> str:
+    from django.db import connection
+
+    return f"{connection.schema_name}:{idempotency_key}"
+
+
+def _apply_intent(payment_id: uuid.UUID, result: stripe_gateway.IntentResult, invoice_ids=None) -> Payment:
+    """The short transaction after a Stripe answer: records the intent and applies its status."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        if result.id and payment.stripe_payment_intent != result.id:
+            payment.stripe_payment_intent = result.id
+            payment.save(update_fields=["stripe_payment_intent"])
+        if payment.status == PaymentStatus.PENDING:  # a webhook may have been faster
+            if result.status == "succeeded":
+                _succeeded(payment, invoice_ids)
+            elif result.status in ("failed", "requires_payment_method", "canceled"):
+                _failed(payment, result.failure or "card declined")
+    return payment
+
+
 def pay_by_card(*, client_id: uuid.UUID, amount, payment_method: str, idempotency_key: str,
-                invoice_ids: list[uuid.UUID] | None = None, order_id: uuid.UUID | None = None) -> Payment:
-    """Charges a card through Stripe. A retry with the same idempotency key returns the same
-    payment and never charges twice: the key is unique in our table and sent to Stripe. No
-    database lock is held while Stripe is called."""
+                invoice_ids: list[uuid.UUID] | None = None, order_id: uuid.UUID | None = None) -> CardOutcome:
+    """Charges a card through Stripe, with no transaction open and no row locked during the calls:
+
+    1. short transaction: the payment row (pending) with the idempotency key (unique);
+    2. Stripe: create the PaymentIntent (not confirmed: no money moves); short transaction:
+       record its id, so that whatever happens next can be looked up;
+    3. Stripe: confirm it; short transaction: apply the outcome. `succeeded` -> received and
+       allocated; declined -> failed (PaymentDeclined, 402); `requires_action` (3-D Secure) or
+       `processing` -> stays pending, the outcome carries what the client needs. The signed
+       webhook, a retry with the same key or the reconcile job finishes it.
+
+    A retry with the same key never charges twice: it resumes from the recorded state. The same
+    key with other parameters is refused (IdempotencyKeyReused, 422)."""
     from django.db import connection
 
     amount = _amount(amount)
     if not idempotency_key:
         raise InvalidInput("An Idempotency-Key is required for card payments.", field="idempotency_key")
+    if len(idempotency_key) > 100:
+        raise InvalidInput("An Idempotency-Key has at most 100 characters.", field="Idempotency-Key")
+    if not payment_method:
+        raise InvalidInput("A payment method is required.", field="payment_method")
     try:
         with transaction.atomic():
             payment = Payment.objects.create(client_id=client_id, order_id=order_id, method=PaymentMethod.STRIPE,
-                                             amount=amount, idempotency_key=idempotency_key)
+                                             amount=amount, idempotency_key=idempotency_key,
+                                             stripe_payment_method=payment_method)
     except IntegrityError:
-        existing = Payment.objects.get(idempotency_key=idempotency_key)
-        if existing.amount != amount or existing.client_id != client_id:
-            raise InvalidInput("This Idempotency-Key was used for another payment.", field="idempotency_key")
-        if existing.status != PaymentStatus.PENDING or existing.stripe_payment_intent:
-            return existing
-        payment = existing  # the first attempt died before Stripe answered: ask again, same key
+        payment = Payment.objects.get(idempotency_key=idempotency_key)
+        if (payment.amount != amount or payment.client_id != client_id or payment.order_id != order_id
+                or (payment.stripe_payment_method and payment.stripe_payment_method != payment_method)):
+            raise IdempotencyKeyReused("This Idempotency-Key was used for another payment.", field="Idempotency-Key")
+        if payment.status == PaymentStatus.FAILED:
+            raise PaymentDeclined(payment.failure_reason or "The card was declined.", field="payment_method")
+        if payment.status != PaymentStatus.PENDING:
+            return CardOutcome(payment=payment, intent_status="succeeded")
 
+    key = _stripe_key(idempotency_key)
+    metadata = {"tenant": connection.schema_name, "payment_id": str(payment.id)}
     try:
-        result = stripe_gateway.charge(amount=amount, currency=payment.currency, payment_method=payment_method,
-                                       idempotency_key=f"{connection.schema_name}:{idempotency_key}",
-                                       metadata={"tenant": connection.schema_name, "payment_id": str(payment.id)})
-    except stripe_gateway.StripeUnavailable as exc:
-        raise PaymentUnavailable(f"The card processor did not answer; retry with the same key. ({exc})")
-
-    with transaction.atomic():
-        payment = Payment.objects.select_for_update().get(pk=payment.pk)
-        payment.stripe_payment_intent = result.id or None
-        payment.save(update_fields=["stripe_payment_intent"])
-        if payment.status == PaymentStatus.PENDING:  # a webhook may have been faster
-            if result.status == "succeeded":
-                _succeeded(payment, invoice_ids)
-            elif result.status == "failed" or result.status == "requires_payment_method":
-                _failed(payment, result.failure or "card declined")
-    payment.refresh_from_db()
+        with gateway_errors():
+            if not payment.stripe_payment_intent:
+                created = stripe_gateway.create_intent(amount=amount, currency=payment.currency,
+                                                       payment_method=payment_method, idempotency_key=key,
+                                                       metadata=metadata)
+                payment = _apply_intent(payment.pk, created)
+                result = created
+            else:  # a retry: where is it?
+                result = stripe_gateway.retrieve_intent(intent_id=payment.stripe_payment_intent)
+            if result.status == "requires_confirmation":
+                result = stripe_gateway.confirm_intent(intent_id=payment.stripe_payment_intent,
+                                                       idempotency_key=f"{key}:confirm")
+    except (InvalidInput, IdempotencyKeyReused) as exc:
+        # Stripe refused what was sent (an unknown payment method...): nothing was charged; the
+        # payment is closed as failed rather than left pending without an intent.
+        _apply_intent(payment.pk, stripe_gateway.IntentResult(id="", status="failed", failure=exc.message[:200]))
+        raise
+    payment = _apply_intent(payment.pk, result, invoice_ids)
     if payment.status == PaymentStatus.FAILED:
         raise PaymentDeclined(payment.failure_reason or "The card was declined.", field="payment_method")
-    return payment
+    return CardOutcome(payment=payment, intent_status=result.status,
+                       client_secret=result.client_secret if payment.status == PaymentStatus.PENDING else "",
+                       next_action=result.next_action if payment.status == PaymentStatus.PENDING else None)
 
 
-def refund_payment(*, payment_id: uuid.UUID, amount, reason: str = "") -> Refund:
+def sync_card_payment(*, payment_id: uuid.UUID, give_up: bool = False) -> Payment:
+    """Asks Stripe where a pending card payment stands and applies it (the reconcile job, a
+    retry). With `give_up`, an unfinished one is cancelled at Stripe and marked failed; if it
+    succeeded meanwhile, it is received instead. No transaction may be open."""
+    payment = Payment.objects.get(pk=payment_id)
+    if payment.status != PaymentStatus.PENDING or payment.method != PaymentMethod.STRIPE:
+        return payment
+    with gateway_errors():
+        if not payment.stripe_payment_intent:
+            result = stripe_gateway.IntentResult(id="", status="failed" if give_up else "unknown",
+                                                 failure="no answer from the card processor")
+        else:
+            result = stripe_gateway.retrieve_intent(intent_id=payment.stripe_payment_intent)
+            if give_up and result.status not in ("succeeded", "failed", "requires_payment_method", "canceled"):
+                result = stripe_gateway.cancel_intent(intent_id=payment.stripe_payment_intent)
+                if result.status == "canceled":
+                    result = stripe_gateway.IntentResult(id=result.id, status="canceled",
+                                                         failure="payment not completed in time")
+    return _apply_intent(payment.pk, result)
+
+
+def pending_card_payments(*, older_than: datetime.datetime, order_ids: bool = False) -> list[uuid.UUID]:
+    qs = Payment.objects.filter(method=PaymentMethod.STRIPE, status=PaymentStatus.PENDING, created_at__lt=older_than)
+    return list(qs.filter(order_id__isnull=not order_ids).values_list("id", flat=True)[:500])
+
+
+def reconcile_card_payments(*, now: datetime.datetime) -> int:
+    """The beat job: card refunds reserved but never sent (a return while Stripe was down) are
+    sent; card payments outside orders (orders have commercial's job) pending for a while are
+    synced with Stripe, and given up past PAYMENT_ACTION_TIMEOUT_SECONDS."""
+    from django.conf import settings
+
+    settle = now - datetime.timedelta(seconds=settings.PAYMENT_RECONCILE_AFTER_SECONDS)
+    timeout = now - datetime.timedelta(seconds=settings.PAYMENT_ACTION_TIMEOUT_SECONDS)
+    n = 0
+    for refund_id in pending_refunds(older_than=settle):  # reserved by a return, Stripe did not answer
+        try:
+            execute_refund(refund_id=refund_id)
+        except PaymentUnavailable:
+            return n
+        except DomainError:
+            logger.error("refund %s refused by Stripe: to be settled by hand", refund_id)
+            continue
+        n += 1
+    for payment_id in pending_card_payments(older_than=settle):
+        created = Payment.objects.values_list("created_at", flat=True).get(pk=payment_id)
+        try:
+            payment = sync_card_payment(payment_id=payment_id, give_up=created < timeout)
+        except PaymentUnavailable:
+            break  # Stripe is down: the next run tries again
+        n += payment.status != PaymentStatus.PENDING
+    return n
+
+
+def reserve_refund(*, payment_id: uuid.UUID, amount, reason: str = "", idempotency_key: str | None = None) -> Refund:
+    """Records a refund to make (in the caller's transaction; no call to Stripe): within what is
+    left of the payment, once per key. A card refund stays pending (no stripe_refund_id) until
+    `execute_refund` runs after commit; the reconcile job retries the pending ones."""
     amount = _amount(amount)
+    if idempotency_key:
+        done = Refund.objects.filter(idempotency_key=idempotency_key).first()
+        if done is not None:
+            if done.payment_id != payment_id or done.amount != amount:
+                raise IdempotencyKeyReused("This refund key was used for another refund.", field="Idempotency-Key")
+            return done
     with transaction.atomic():
         payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
         if payment is None:
@@ -153,39 +300,77 @@ def refund_payment(*, payment_id: uuid.UUID, amount, reason: str = "") -> Refund
             raise InvalidInput("Only a received payment can be refunded.", field="payment_id")
         if payment.refunded_amount + amount > payment.amount:
             raise InvalidInput(f"At most {payment.amount - payment.refunded_amount} can still be refunded.", field="amount")
-        stripe_id = None
-        if payment.method == PaymentMethod.STRIPE:
-            n = payment.refunds.count() + 1
-            try:
-                stripe_id = stripe_gateway.refund(payment_intent=payment.stripe_payment_intent, amount=amount,
-                                                  idempotency_key=f"refund:{payment.pk}:{n}")
-            except stripe_gateway.StripeUnavailable as exc:
-                raise PaymentUnavailable(f"The card processor did not answer. ({exc})")
-        refund = Refund.objects.create(payment=payment, amount=amount, stripe_refund_id=stripe_id, reason=reason)
+        n = payment.refunds.count() + 1
+        refund = Refund.objects.create(payment=payment, amount=amount, reason=reason,
+                                       idempotency_key=idempotency_key or f"refund:{payment.pk}:{n}")
         payment.refunded_amount += amount
         payment.save(update_fields=["refunded_amount"])
     return refund
+
+
+def execute_refund(*, refund_id: uuid.UUID) -> Refund:
+    """Sends a reserved card refund to Stripe (no transaction may be open; once per key) and
+    records its id. Raises the API errors of `gateway_errors`, leaving the refund pending."""
+    refund = Refund.objects.select_related("payment").get(pk=refund_id)
+    if refund.stripe_refund_id or refund.payment.method != PaymentMethod.STRIPE:
+        return refund
+    with gateway_errors():
+        stripe_id = stripe_gateway.refund(payment_intent=refund.payment.stripe_payment_intent, amount=refund.amount,
+                                          idempotency_key=_stripe_key(refund.idempotency_key))
+    Refund.objects.filter(pk=refund.pk).update(stripe_refund_id=stripe_id)
+    refund.stripe_refund_id = stripe_id
+    return refund
+
+
+def pending_refunds(*, older_than: datetime.datetime) -> list[uuid.UUID]:
+    return list(Refund.objects.filter(stripe_refund_id__isnull=True, payment__method=PaymentMethod.STRIPE,
+                                      created_at__lt=older_than).values_list("id", flat=True)[:500])
+
+
+def refund_payment(*, payment_id: uuid.UUID, amount, reason: str = "", idempotency_key: str | None = None) -> Refund:
+    """Refunds (part of) a received payment now (the API). The refund is reserved in a short
+    transaction (two refunds never pass the amount), Stripe is called with no transaction open,
+    and its id recorded after; if Stripe refuses or does not answer, the reservation is undone
+    and the error returned (400 naming the field, 503). With an `idempotency_key`, a second call
+    returns the first refund."""
+    refund = reserve_refund(payment_id=payment_id, amount=amount, reason=reason, idempotency_key=idempotency_key)
+    try:
+        return execute_refund(refund_id=refund.pk)
+    except DomainError:
+        with transaction.atomic():
+            payment = Payment.objects.select_for_update().get(pk=payment_id)
+            payment.refunded_amount -= refund.amount
+            payment.save(update_fields=["refunded_amount"])
+            refund.delete()
+        raise
 
 
 # --- webhooks -----------------------------------------------------------------------------------
 
 def apply_stripe_event(*, event_id: str, event_type: str, created: int, obj: dict) -> str:
     """Applies one verified Stripe event in the current tenant: once per event id, and never
-    going back in time (an older event than the last applied one changes nothing)."""
+    going back in time (an older event than the last applied one changes nothing).
+
+    The event id is recorded only with its effect: an event about a payment this tenant does
+    not have (yet) returns "unknown" and is NOT recorded, so that Stripe's redelivery applies it
+    once the payment is there (the webhook view answers it with a non-2xx status)."""
+    if not event_type.startswith("payment_intent."):
+        return "ignored"
     with transaction.atomic():
+        payment = Payment.objects.select_for_update().filter(stripe_payment_intent=obj.get("id")).first() if obj.get("id") else None
+        if payment is None:
+            payment_id = (obj.get("metadata") or {}).get("payment_id")
+            try:
+                payment = Payment.objects.select_for_update().filter(pk=uuid.UUID(str(payment_id))).first() if payment_id else None
+            except ValueError:
+                payment = None
+        if payment is None:
+            return "unknown"
         try:
             with transaction.atomic():
                 StripeEvent.objects.create(event_id=event_id, type=event_type, created=created)
         except IntegrityError:
             return "duplicate"
-        if not event_type.startswith("payment_intent."):
-            return "ignored"
-        payment = Payment.objects.select_for_update().filter(stripe_payment_intent=obj.get("id")).first()
-        if payment is None:
-            payment_id = (obj.get("metadata") or {}).get("payment_id")
-            payment = Payment.objects.select_for_update().filter(pk=payment_id).first() if payment_id else None
-        if payment is None:
-            return "unknown"
         if payment.stripe_last_event_at and created < payment.stripe_last_event_at:
             return "stale"
         payment.stripe_last_event_at = created
@@ -194,10 +379,10 @@ def apply_stripe_event(*, event_id: str, event_type: str, created: int, obj: dic
             payment.save(update_fields=["stripe_payment_intent"])
             _succeeded(payment)
             return "succeeded"
-        if event_type == "payment_intent.payment_failed" and payment.status == PaymentStatus.PENDING:
+        if event_type in ("payment_intent.payment_failed", "payment_intent.canceled") and payment.status == PaymentStatus.PENDING:
             error = obj.get("last_payment_error") or {}
             payment.save(update_fields=["stripe_payment_intent"])
-            _failed(payment, error.get("message", "card declined"))
+            _failed(payment, (error.get("message") if isinstance(error, dict) else "") or "card declined")
             return "failed"
         payment.save(update_fields=["stripe_payment_intent", "stripe_last_event_at"])
         return "no-op"

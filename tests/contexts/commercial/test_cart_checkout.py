@@ -89,14 +89,18 @@ def test_a_declined_card_cancels_the_order_and_releases_the_stock(tenant, stripe
 
     c = f.customer()
     s = _checkout_ready(c, 1)
+    card = declining_card(stripe_api)
     with pytest.raises(checkout.CheckoutDeclined):
-        checkout.checkout(session_id=s, customer_id=c.id, payment_method=declining_card(stripe_api), idempotency_key="k-d")
+        checkout.checkout(session_id=s, customer_id=c.id, payment_method=card, idempotency_key="k-d")
     order = Order.objects.get(idempotency_key="k-d")
     assert order.status == "cancelled" and [h.to_status for h in order.history.all()] == ["placed", "cancelled"]
     assert StockItem.objects.get().reserved == 0
     # The retry sees the outcome and charges nothing more.
-    assert checkout.checkout(session_id=s, customer_id=c.id, payment_method="pm_card_visa", idempotency_key="k-d").status == "cancelled"
+    assert checkout.checkout(session_id=s, customer_id=c.id, payment_method=card, idempotency_key="k-d").status == "cancelled"
     assert Payment.objects.filter(status="succeeded").count() == 0
+    # The cart is open again: another card, another key, and the order is paid.
+    assert Cart.objects.get(session_id=s).status == "open"
+    assert checkout.checkout(session_id=s, customer_id=c.id, payment_method="pm_card_visa", idempotency_key="k-d2").status == "paid"
 
 
 def test_order_state_machine_allows_only_legal_moves(staff_api, stripe_api):

@@ -48,10 +48,10 @@ def test_manual_payment_input_is_checked(seller):
 def test_card_payment_through_stripe_is_idempotent(seller, stripe_api):
     invoice = issued_invoice()
     first = payments.pay_by_card(client_id=invoice.client_id, amount=invoice.total_gross, payment_method="pm_card_visa",
-                                 idempotency_key="checkout-42", invoice_ids=[invoice.id])
+                                 idempotency_key="checkout-42", invoice_ids=[invoice.id]).payment
     assert first.status == "succeeded" and first.stripe_payment_intent.startswith("pi_")
     again = payments.pay_by_card(client_id=invoice.client_id, amount=invoice.total_gross, payment_method="pm_card_visa",
-                                 idempotency_key="checkout-42", invoice_ids=[invoice.id])
+                                 idempotency_key="checkout-42", invoice_ids=[invoice.id]).payment
     assert again.pk == first.pk and Payment.objects.count() == 1
     assert payments.invoice_balance(invoice) == D("0.00")
     refund = payments.refund_payment(payment_id=first.pk, amount="20.00", reason="retour partiel")
@@ -79,9 +79,11 @@ def _event(event_id, event_type, payment, created=None):
                                 "metadata": {"tenant": "alpha", "payment_id": str(payment.pk)}}}}
 
 
-def _post(body: dict, *, secret="whsec_comptoir_dev", timestamp=None, host="localhost"):
+def _post(body: dict, *, secret=None, timestamp=None, host="localhost"):
+    from django.conf import settings
     from django.db import connection
 
+    secret = secret or settings.STRIPE_WEBHOOK_SECRET
     payload = json.dumps(body).encode()
     header = sign(payload, secret, timestamp or int(time.time()))
     active = connection.tenant
@@ -140,6 +142,33 @@ def test_an_event_for_another_tenant_never_touches_this_one(pending, other_tenan
     _, payment = pending
     body = _event("evt_beta", "payment_intent.succeeded", payment)
     body["data"]["object"]["metadata"]["tenant"] = "beta"
-    assert _post(body).json() == {"status": "unknown"}  # beta has no such payment
+    response = _post(body)  # beta has no such payment: not recorded, Stripe is asked to deliver it again
+    assert response.status_code == 409 and response.json()["error"]["code"] == "payment_not_found"
     payment.refresh_from_db()
-    assert payment.status == "pending"
+    assert payment.status == "pending" and not StripeEvent.objects.exists()
+
+
+def test_an_event_before_its_payment_is_redelivered_until_the_payment_exists(seller):
+    """Stripe's event for a payment this tenant does not have yet is not used up: the answer is
+    non-2xx (Stripe redelivers), and the redelivery applies it once the payment is there."""
+    import uuid
+
+    invoice = issued_invoice()
+    payment_id = uuid.uuid4()
+    body = {"id": "evt_early_bird", "type": "payment_intent.succeeded", "created": int(time.time()),
+            "data": {"object": {"id": "pi_not_yet", "object": "payment_intent",
+                                "metadata": {"tenant": "alpha", "payment_id": str(payment_id)}}}}
+    first = _post(body)
+    assert first.status_code == 409 and first.json()["error"]["code"] == "payment_not_found"
+    assert not StripeEvent.objects.exists()
+    Payment.objects.create(id=payment_id, client_id=invoice.client_id, method="stripe", amount=invoice.total_gross)
+    assert _post(body).json() == {"status": "succeeded"}
+    assert _post(body).json() == {"status": "duplicate"}
+    assert Payment.objects.get(pk=payment_id).status == "succeeded"
+    assert OutboxEvent.objects.filter(name="finance.payment.received.v1").count() == 1
+
+
+@pytest.mark.parametrize("body", [[], {"type": "payment_intent.succeeded"}, {"id": 3, "type": "x"}, "text"])
+def test_a_signed_body_that_is_no_event_is_a_400(seller, body):
+    response = _post(body)
+    assert response.status_code == 400 and response.json()["error"]["code"] == "validation_error"

@@ -1,0 +1,12 @@
+"""Settings of the test suite: production's (DJANGO_DEBUG off) with the secrets a production
+process requires, set to test values (processes started by the tests inherit them)."""
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-0123456789abcdef0123456789")
+os.environ.setdefault("JWT_SIGNING_KEY", "test-only-jwt-signing-key-0123456789abcdef01234567")
+os.environ.setdefault("STRIPE_WEBHOOK_SECRET", "whsec_comptoir_tests_only")
+os.environ.setdefault("STRIPE_SECRET_KEY", "sk_test_comptoir_tests")
+os.environ.setdefault("STRIPE_ALLOW_TEST_KEY", "1")
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
+
+from config.settings import *  # noqa: E402,F401,F403
