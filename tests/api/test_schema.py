@@ -46,14 +46,14 @@ def _schema():
 def _principals(tenant):
     customer = fc.customer()
     staff = StaffFactory(role="owner", is_superuser=True)
-    return {
+    return customer, {
         "anonymous": {},
         "customer": {"Authorization": f"Bearer {auth.customer_tokens(customer).access_token}"},
         "staff": {"Authorization": f"Bearer {auth.staff_tokens(staff).access_token}"},
     }
 
 
-def _seed(tenant, customer_headers):
+def _seed(tenant, customer, customer_headers) -> dict:
     """Something for the lists to show, so that real rows are checked against the schema too: a
     category tree, a product in stock and an inactive one, a client with an issued invoice, and
     the customer's address and paid order (through the API, as the shop makes them)."""
@@ -66,18 +66,25 @@ def _seed(tenant, customer_headers):
     f.category("Hiver", parent=parent)
     variant = fc.stocked_variant(units=10, price="29.90")
     Product.objects.filter(pk=f.product("Ancien modèle").pk).update(is_active=False)
-    ff.issued_invoice()
+    invoice = ff.issued_invoice()
     shop = make_api_client(tenant)
     shop.credentials(HTTP_AUTHORIZATION=customer_headers["Authorization"])
-    assert shop.post("/api/v1/customers/me/addresses", {"label": "Maison", "line1": "8 rue de la Roquette",
-                                                        "postal_code": "75011", "city": "Paris", "country": "FR"},
-                     format="json").status_code == 201
+    address = shop.post("/api/v1/customers/me/addresses", {"label": "Maison", "line1": "8 rue de la Roquette",
+                                                           "postal_code": "75011", "city": "Paris", "country": "FR"},
+                        format="json")
+    assert address.status_code == 201, address.content
     cart = shop.post("/api/v1/cart/items", {"session_id": "schema-run-cart", "variant_id": str(variant.id), "quantity": 2},
                      format="json")
     assert cart.status_code == 201, cart.content
     order = shop.post("/api/v1/orders/checkout", {"session_id": "schema-run-cart", "payment_method": "pm_card_visa"},
                       format="json", HTTP_IDEMPOTENCY_KEY="schema-run-checkout")
     assert order.status_code == 201, order.content
+    assert shop.post("/api/v1/cart/items", {"session_id": "schema-run-open", "variant_id": str(variant.id)},
+                     format="json").status_code == 201
+    # Path parameters that name these rows: the run reads and writes real ones, not only 404s.
+    return {"path.customer_id": str(customer.id), "path.order_id": order.json()["id"], "path.invoice_id": str(invoice.id),
+            "path.address_id": address.json()["id"], "path.session_id": "schema-run-open",
+            "path.product_id": str(variant.product_id)}
 
 
 # Server errors known and owned elsewhere, each with its issue: the run skips the 5xx check for
@@ -181,8 +188,8 @@ def test_the_api_does_what_its_schema_says(seller, stripe_api, monkeypatch):
     schema = _schema()
     schema.config.seed = SEED
     schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], deterministic=True)
-    principals = _principals(seller)
-    _seed(seller, principals["customer"])
+    customer, principals = _principals(seller)
+    schema.config.parameters = _seed(seller, customer, principals["customer"])
     failures, statuses, started = [], [], time.monotonic()
     with wsgi_keeps_the_test_connection():
         for result in schema.get_all_operations():
