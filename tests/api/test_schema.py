@@ -10,7 +10,6 @@ import os
 import time
 
 import hypothesis
-import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
