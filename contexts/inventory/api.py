@@ -42,13 +42,16 @@ def availability(*, variant_ids: Iterable[uuid.UUID], location_id: uuid.UUID | N
     return {v: found.get(v, Availability(v, 0, 0)) for v in ids}
 
 
-def products_in_stock() -> set[uuid.UUID]:
+def products_in_stock(*, web_only: bool = False) -> set[uuid.UUID]:
+    """Products with free stock in an active location (`web_only`: a web-serving one)."""
     from django.db.models import F
 
     from contexts.inventory.models import StockItem
 
-    return set(StockItem.objects.filter(on_hand__gt=F("reserved"), location__is_active=True)
-               .values_list("product_id", flat=True).distinct())
+    qs = StockItem.objects.filter(on_hand__gt=F("reserved"), location__is_active=True)
+    if web_only:
+        qs = qs.filter(location__serves_web=True)
+    return set(qs.values_list("product_id", flat=True).distinct())
 
 
 def reserve(*, variant_id: uuid.UUID, quantity: int, reference: str, location_id: uuid.UUID | None = None,

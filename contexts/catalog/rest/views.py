@@ -66,7 +66,7 @@ class ProductViewSet(StorefrontView, mixins.ListModelMixin, mixins.RetrieveModel
         if f.get("available") is not None:
             from contexts.inventory import api as inventory_api
 
-            in_stock = inventory_api.products_in_stock()
+            in_stock = inventory_api.products_in_stock(web_only=not staff)  # as the availability shown
             if not f["available"]:
                 return selectors.product_list(**common).exclude(id__in=in_stock)
             return selectors.product_list(**common, product_ids=in_stock)
@@ -75,7 +75,8 @@ class ProductViewSet(StorefrontView, mixins.ListModelMixin, mixins.RetrieveModel
     @extend_schema(description=PRODUCT_DESCRIPTION, responses={200: ProductOutput(many=True)}, parameters=[
         OpenApiParameter("category", OpenApiTypes.UUID, description="this category and its subcategories"),
         OpenApiParameter("min_price", OpenApiTypes.DECIMAL), OpenApiParameter("max_price", OpenApiTypes.DECIMAL),
-        OpenApiParameter("available", OpenApiTypes.BOOL, description="in stock somewhere (inventory)"),
+        OpenApiParameter("available", OpenApiTypes.BOOL,
+                         description="true: with free stock (the storefront: in a web-serving location; staff: anywhere)"),
     ])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)

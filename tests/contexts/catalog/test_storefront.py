@@ -73,6 +73,10 @@ def test_the_storefront_reads_are_public_with_active_products_prices_and_availab
     found = client.post("/api/v1/products/search", {"q": "echarpe"}, format="json")
     assert found.json()["results"][0]["product_name"] == "Écharpe"
 
+    # "available" agrees with the availability shown: the tasse's stock is in a shop, not online
+    available = client.get("/api/v1/products/?available=true").json()["results"]
+    assert {p["name"] for p in available} == {"Écharpe", "Bonnet"}
+
 
 def test_staff_keep_their_richer_view(shop, tenant):
     Variant.objects.create(product=shop["echarpe"], sku="ECH-OLD", price=D("25.00"), is_active=False)
@@ -86,6 +90,8 @@ def test_staff_keep_their_richer_view(shop, tenant):
     assert [v["is_active"] for v in by_name["Écharpe"]["variants"]] == [False, True]  # ECH-OLD sorts first
     assert client.get(f"/api/v1/products/{shop['pull'].id}/").json()["is_active"] is False
     assert client.post("/api/v1/products/search", {"q": "pull"}, format="json").json()["results"]
+    available = client.get("/api/v1/products/?available=true").json()["results"]
+    assert {p["name"] for p in available} == {"Écharpe", "Bonnet", "Tasse", "Pull caché"}  # stock anywhere
 
 
 def test_a_bad_token_is_still_refused(tenant):
