@@ -17,7 +17,9 @@ from hypothesis import HealthCheck, Phase
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import AcceptedNegativeData
-from schemathesis.specs.openapi.checks import negative_data_rejection, response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance, negative_data_rejection, response_schema_conformance, status_code_conformance,
+)
 
 from contexts.core import auth
 from tests.factories import commercial as fc
@@ -95,6 +97,19 @@ KNOWN_SERVER_ERRORS = {
 }
 
 
+def documented_status_unless_5xx(ctx, response, case):
+    return None if response.status_code >= 500 else status_code_conformance(ctx, response, case)
+
+
+def documented_content_type(ctx, response, case):
+    """Known, owned by the error-envelope work (issue 9 item 3, issue 10 item 8): a path that no
+    URL pattern matches (`/api/v1/clients/0.5/`: the router's ids exclude dots) gets Django's
+    HTML 404 page instead of the JSON envelope. Remove this exception with a JSON handler404."""
+    if response.status_code == 404 and response.headers.get("content-type", [""])[0].startswith("text/html"):
+        return None
+    return content_type_conformance(ctx, response, case)
+
+
 def _only_scalar_coercion(case) -> bool:
     """DRF reads scalars leniently, on purpose and as documented in docs/api/README.md: "5" for an
     integer, 5 for a string, 0 or "true" for a boolean. A negative case whose only mutation is such
@@ -139,9 +154,11 @@ def _run(schema, operation, headers, *, thorough: bool, seen) -> str | None:
     from schemathesis.pytest._test_builder import build_operation_test
 
     schema.config.phases.update(phases=["examples", "coverage", "fuzzing"] if thorough else ["fuzzing"])
-    checks = [response_schema_conformance, rejects_invalid_data]
-    if operation.label not in KNOWN_SERVER_ERRORS:
-        checks.append(not_a_server_error)
+    checks = [response_schema_conformance, documented_content_type, rejects_invalid_data]
+    if operation.label in KNOWN_SERVER_ERRORS:
+        checks.append(documented_status_unless_5xx)
+    else:
+        checks += [not_a_server_error, status_code_conformance]
 
     def check(case):
         response = case.call(base_url=HOST, headers=headers)
@@ -216,5 +233,6 @@ def test_the_api_does_what_its_schema_says(seller, stripe_api, monkeypatch):
         with open(os.environ["SCHEMA_REPORT"], "w") as out:
             out.write(f"{len(failures)} failures in {elapsed:.0f} s\n\n" + "\n\n".join(failures)
                       + "\n\nResponses:\n" + "\n".join(statuses))
+    # Bounded by construction (a few examples per operation and principal): about 40 s on a quiet
+    # machine; no timing assert, which would only fail on a busy one.
     assert not failures, f"{len(failures)} failures in {elapsed:.0f} s:\n\n" + "\n\n".join(failures)
-    assert elapsed < 120
