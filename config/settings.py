@@ -241,6 +241,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Request bodies are documented as JSON, the API's format (form encodings cannot carry the
+    # types the schema states; the parsers still accept them).
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "crm.rest.schema.empty_filters_mean_no_filter",
+        "crm.rest.schema.error_responses",
+    ],
 }
 
 # --- i18n, static ----------------------------------------------------------------------------

@@ -12,9 +12,13 @@ from contexts.catalog.text import normalize
 
 
 def product_list(*, category_id: uuid.UUID | None = None, min_price: Decimal | None = None,
-                 max_price: Decimal | None = None, product_ids: set | None = None, active_only: bool = True) -> QuerySet[Product]:
+                 max_price: Decimal | None = None, product_ids: set | None = None, active_only: bool = True,
+                 inactive_variants: bool = False) -> QuerySet[Product]:
+    """Products with their category, VAT class, variants and images: four queries whatever the
+    page size. The storefront sees active products and variants only; staff may ask for all."""
+    variants = Variant.objects.all() if inactive_variants else Variant.objects.filter(is_active=True)
     qs = Product.objects.select_related("category", "vat_class").prefetch_related(
-        Prefetch("variants", queryset=Variant.objects.filter(is_active=True).order_by("sku")),
+        Prefetch("variants", queryset=variants.order_by("sku")),
         "images",
     )
     if active_only:
@@ -81,10 +85,50 @@ def search_variant_ids(*, q: str, limit: int = 20) -> list[uuid.UUID]:
     return ids[:limit]
 
 
-def search(*, q: str, limit: int = 20) -> list[Variant]:
+def search(*, q: str, limit: int = 20, active_only: bool = False) -> list[Variant]:
+    """Variants ranked by `search_variant_ids`; `active_only` drops those of inactive products
+    (the storefront's view)."""
     ids = search_variant_ids(q=q, limit=limit)
-    by_id = Variant.objects.select_related("product__category", "product__vat_class").in_bulk(ids)
+    qs = Variant.objects.select_related("product__category", "product__vat_class")
+    if active_only:
+        qs = qs.filter(product__is_active=True)
+    by_id = qs.in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]
+
+
+# --- availability as the storefront shows it --------------------------------------------------
+
+IN_STOCK, LOW, OUT = "in_stock", "low", "out"
+AVAILABILITY_CHOICES = (IN_STOCK, LOW, OUT)
+
+
+def _level(stock) -> str:
+    if stock.available <= 0:
+        return OUT
+    return LOW if stock.available <= stock.reorder_point else IN_STOCK
+
+
+def storefront_availability(*, variant_ids) -> dict[uuid.UUID, str]:
+    """Per variant, what a shopper may know: "in_stock", "low" (at or below the reorder point)
+    or "out", from the stock of the active web-serving locations (where web orders take it).
+    One query whatever the number of variants; never the figures themselves."""
+    from contexts.inventory import api as inventory_api
+
+    stock = inventory_api.availability(variant_ids=variant_ids, web_only=True)
+    return {variant_id: _level(s) for variant_id, s in stock.items()}
+
+
+def product_availability(levels) -> str:
+    """A product is in stock when one of its variants is, low when the best is low."""
+    levels = set(levels)
+    return IN_STOCK if IN_STOCK in levels else LOW if LOW in levels else OUT
+
+
+def stock_figures(*, variant_ids) -> dict:
+    """Staff's view: on hand, reserved, available and reorder point over every location."""
+    from contexts.inventory import api as inventory_api
+
+    return inventory_api.availability(variant_ids=variant_ids)
 
 
 def category_tree() -> list[dict]:

@@ -16,6 +16,7 @@ class Availability:
     variant_id: uuid.UUID
     on_hand: int
     reserved: int
+    reorder_point: int = 0  # summed over the same locations: "low" at or below it
 
     @property
     def available(self) -> int:
@@ -35,18 +36,22 @@ def availability(*, variant_ids: Iterable[uuid.UUID], location_id: uuid.UUID | N
         qs = qs.filter(location_id=location_id)
     if web_only:
         qs = qs.filter(location__serves_web=True, location__is_active=True)
-    rows = qs.values("variant_id").annotate(on_hand=Sum("on_hand"), reserved=Sum("reserved"))
-    found = {r["variant_id"]: Availability(r["variant_id"], r["on_hand"], r["reserved"]) for r in rows}
+    rows = qs.values("variant_id").annotate(on_hand=Sum("on_hand"), reserved=Sum("reserved"),
+                                            reorder_point=Sum("reorder_point"))
+    found = {r["variant_id"]: Availability(r["variant_id"], r["on_hand"], r["reserved"], r["reorder_point"]) for r in rows}
     return {v: found.get(v, Availability(v, 0, 0)) for v in ids}
 
 
-def products_in_stock() -> set[uuid.UUID]:
+def products_in_stock(*, web_only: bool = False) -> set[uuid.UUID]:
+    """Products with free stock in an active location (`web_only`: a web-serving one)."""
     from django.db.models import F
 
     from contexts.inventory.models import StockItem
 
-    return set(StockItem.objects.filter(on_hand__gt=F("reserved"), location__is_active=True)
-               .values_list("product_id", flat=True).distinct())
+    qs = StockItem.objects.filter(on_hand__gt=F("reserved"), location__is_active=True)
+    if web_only:
+        qs = qs.filter(location__serves_web=True)
+    return set(qs.values_list("product_id", flat=True).distinct())
 
 
 def reserve(*, variant_id: uuid.UUID, quantity: int, reference: str, location_id: uuid.UUID | None = None,

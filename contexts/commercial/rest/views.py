@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from contexts.commercial.models import Order
 from contexts.commercial.services import carts, checkout, orders
 from contexts.core import api as core_api
+from crm.rest.schema import paginated
 
 CustomerJWT, StaffJWT, ApiKeyAuth, IsCustomer = core_api.auth_classes()
 
@@ -29,7 +30,7 @@ class ShopView(APIView):
         return 'Bearer realm="shop"'
 
 
-class LineOutput(serializers.Serializer):
+class CartLineOutput(serializers.Serializer):
     variant_id = serializers.UUIDField()
     label = serializers.CharField()
     quantity = serializers.IntegerField()
@@ -43,7 +44,7 @@ class LineOutput(serializers.Serializer):
 class CartOutput(serializers.Serializer):
     session_id = serializers.CharField()
     coupon = serializers.CharField()
-    lines = LineOutput(many=True)
+    lines = CartLineOutput(many=True)
     subtotal = serializers.DecimalField(max_digits=14, decimal_places=2)
     shipping_fee = serializers.DecimalField(max_digits=10, decimal_places=2)
     total = serializers.DecimalField(max_digits=14, decimal_places=2)
@@ -80,6 +81,7 @@ class CartView(ShopView):
     def get(self, request, session_id):
         return Response(_cart_body(carts.get(session_id=session_id, customer_id=_customer_id(request))))
 
+    @extend_schema(request=None, responses={204: None})
     def delete(self, request, session_id):
         carts.discard(session_id=session_id, customer_id=_customer_id(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -244,7 +246,7 @@ class OrderStatusView(APIView):
 
 
 class CustomerOrdersView(StaffOrOwnCustomerView):
-    @extend_schema(responses={200: OrderOutput(many=True)})
+    @extend_schema(responses={200: paginated("PaginatedOrderList", OrderOutput)})
     def get(self, request, customer_id):
         if getattr(request.user, "kind", None) == "customer" and str(request.user.customer_id) != str(customer_id):
             from rest_framework.exceptions import NotFound

@@ -251,6 +251,7 @@ class CustomerAddressView(CustomerView):
         serializer.is_valid(raise_exception=True)
         return Response(AddressSerializer(_save_address(address.customer, serializer, address)).data)
 
+    @extend_schema(request=None, responses={204: None})
     def delete(self, request, address_id):
         self._address(request, address_id).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)

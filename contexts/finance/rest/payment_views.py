@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from contexts.finance.models import Installment, Invoice, Payment, Reminder
 from contexts.finance.services import dunning, payments, schedules
+from crm.rest.schema import results_of
 
 
 class AllocationOutput(serializers.Serializer):
@@ -102,15 +103,18 @@ class ScheduleInput(serializers.Serializer):
     every_months = serializers.IntegerField(min_value=1, max_value=12, default=1)
 
 
+INSTALLMENTS = results_of("Installments", InstallmentOutput)
+
+
 class ScheduleView(APIView):
     queryset = Invoice.objects.none()
 
-    @extend_schema(responses={200: InstallmentOutput(many=True)})
+    @extend_schema(responses={200: INSTALLMENTS})
     def get(self, request, invoice_id):
         rows = Installment.objects.filter(schedule__invoice_id=invoice_id)
         return Response({"results": InstallmentOutput(rows, many=True).data})
 
-    @extend_schema(request=ScheduleInput, responses={201: InstallmentOutput(many=True)})
+    @extend_schema(request=ScheduleInput, responses={201: INSTALLMENTS})
     def post(self, request, invoice_id):
         data = ScheduleInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -130,22 +134,29 @@ class HoldInput(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
+class HoldOutput(serializers.Serializer):
+    hold = serializers.CharField(help_text="why dunning is paused (dispute, promise)")
+    until = serializers.DateField(allow_null=True)
+    level = serializers.IntegerField(help_text="the last reminder level sent")
+
+
 class DunningView(APIView):
     """The invoice's reminders (history); POST pauses dunning (dispute, promise), DELETE resumes it."""
 
     queryset = Reminder.objects.none()
 
-    @extend_schema(responses={200: ReminderOutput(many=True)})
+    @extend_schema(responses={200: results_of("Reminders", ReminderOutput)})
     def get(self, request, invoice_id):
         return Response({"results": ReminderOutput(Reminder.objects.filter(invoice_id=invoice_id), many=True).data})
 
-    @extend_schema(request=HoldInput, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=HoldInput, responses={200: HoldOutput})
     def post(self, request, invoice_id):
         data = HoldInput(data=request.data)
         data.is_valid(raise_exception=True)
         state = dunning.hold(invoice_id=invoice_id, **data.validated_data)
         return Response({"hold": state.hold, "until": state.hold_until, "level": state.level})
 
+    @extend_schema(request=None, responses={204: None})
     def delete(self, request, invoice_id):
         dunning.lift(invoice_id=invoice_id)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -26,7 +26,7 @@ class VatLineOutput(serializers.ModelSerializer):
 class InvoiceOutput(serializers.ModelSerializer):
     lines = LineOutput(many=True, read_only=True)
     vat_lines = VatLineOutput(many=True, read_only=True)
-    original_number = serializers.CharField(source="original.number", default=None, read_only=True)
+    original_number = serializers.CharField(source="original.number", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = Invoice

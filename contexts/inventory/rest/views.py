@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from contexts.inventory import services
 from contexts.inventory.models import Location, Reservation, StockAlert, StockItem, StockMovement, Transfer
+from crm.rest.schema import results_of
 
 
 class LocationSerializer(serializers.ModelSerializer):
@@ -40,7 +41,7 @@ class StockRow(serializers.ModelSerializer):
 class StockView(APIView):
     queryset = StockItem.objects.none()
 
-    @extend_schema(responses={200: StockRow(many=True)})
+    @extend_schema(responses={200: results_of("ProductStock", StockRow, product_id=serializers.UUIDField())})
     def get(self, request, product_id):
         rows = StockItem.objects.filter(product_id=product_id).select_related("location").order_by("location__code", "variant_id")
         return Response({"product_id": str(product_id), "results": StockRow(rows, many=True).data})
