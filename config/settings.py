@@ -244,6 +244,12 @@ SPECTACULAR_SETTINGS = {
     # Request bodies are documented as JSON, the API's format (form encodings cannot carry the
     # types the schema states; the parsers still accept them).
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # Choice sets shared by several components get one name each (import strings, read lazily).
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "contexts.commercial.models.OrderStatus",
+        "PaymentStatusEnum": "contexts.finance.models.PaymentStatus",
+        "PaymentMethodEnum": "contexts.finance.models.PaymentMethod",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "crm.rest.schema.empty_filters_mean_no_filter",
