@@ -113,3 +113,11 @@ def auth_classes():
     from contexts.core import auth
 
     return auth.CustomerJWTAuthentication, auth.TenantJWTAuthentication, auth.ApiKeyAuthentication, auth.IsCustomer
+
+
+def shopper_or_staff_auth_class():
+    """Authentication accepting a customer's or a staff member's bearer token (each checked as
+    its own kind), for views that both read."""
+    from contexts.core import auth
+
+    return auth.ShopperOrStaffJWT

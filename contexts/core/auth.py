@@ -313,3 +313,25 @@ class LockoutModelBackend(ModelBackend):
         from django.contrib.auth import get_user_model
 
         return get_user_model().USERNAME_FIELD
+
+
+class ShopperOrStaffJWT(JWTAuthentication):
+    """A bearer token of either kind, a customer's or a staff member's, each checked by its own
+    class (tenant, kind, user). No token: anonymous. A bad token is still refused (401). For the
+    views both kinds read: the storefront, an order by id, a customer's orders."""
+
+    def authenticate(self, request):
+        from rest_framework_simplejwt.exceptions import TokenError
+
+        header = self.get_header(request)
+        raw = self.get_raw_token(header) if header is not None else None
+        if raw is None:
+            return None
+        try:
+            kind = AccessToken(raw).get(KIND_CLAIM)
+        except TokenError:
+            kind = None  # the customer class reports the bad token in the usual words
+        return (TenantJWTAuthentication if kind == "staff" else CustomerJWTAuthentication)().authenticate(request)
+
+    def authenticate_header(self, request):
+        return 'Bearer realm="shop"'

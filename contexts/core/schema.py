@@ -27,3 +27,13 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
     def get_security_definition(self, auto_schema):
         return {"type": "apiKey", "in": "header", "name": "Authorization",
                 "description": "`Api-Key ck_<prefix>_<secret>` (or the X-Api-Key header), created in the admin."}
+
+
+class ShopperOrStaffJWTScheme(OpenApiAuthenticationExtension):
+    target_class = "contexts.core.auth.ShopperOrStaffJWT"
+    name = "shopperOrStaffJWT"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                "description": "A customer's access token (POST /api/v1/customers/login) or a staff member's "
+                               "(POST /api/v1/auth/token/), valid on its tenant's host only."}

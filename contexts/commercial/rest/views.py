@@ -181,7 +181,7 @@ def _orders():
 class StaffOrOwnCustomerView(APIView):
     """Staff with the view permission on orders, or a customer (the view limits them to their own)."""
 
-    authentication_classes = [CustomerJWT, StaffJWT, ApiKeyAuth]
+    authentication_classes = [core_api.shopper_or_staff_auth_class(), ApiKeyAuth]
     queryset = Order.objects.none()
 
     def get_permissions(self):

@@ -527,3 +527,24 @@ def test_a_processing_payment_keeps_the_order_placed_until_the_webhook(tenant, s
                                        created=1_900_000_000, obj={"id": payment.stripe_payment_intent}) == "succeeded"
     _run_subscribers("finance.payment.received.v1")
     assert Order.objects.get().status == "paid" and Invoice.objects.filter(kind="invoice").count() == 1
+
+
+def test_staff_read_an_order_with_a_real_staff_token_and_customers_only_their_own(api, stripe_api, seller):
+    """Order reads accept either kind of bearer token, each checked as its own kind (a staff JWT
+    used to be refused there as "not a customer token")."""
+    from tests.factories.core import StaffFactory
+
+    c = f.customer()
+    session, _ = _ready(c, quantity=1)
+    order = checkout.checkout(session_id=session, customer_id=c.id, payment_method="pm_card_visa", idempotency_key="read-1")
+    StaffFactory(username="manon", role="manager", password="Une-phrase-longue-2026")
+    token = api.post("/api/v1/auth/token/", {"username": "manon", "password": "Une-phrase-longue-2026"},
+                     format="json").json()["access"]
+    staff = api.get(f"/api/v1/orders/{order.id}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert staff.status_code == 200 and staff.json()["id"] == str(order.id)
+    other = f.customer(email="autre@exemple.fr")
+    stranger = api.get(f"/api/v1/orders/{order.id}", HTTP_AUTHORIZATION=f"Bearer {f.customer_token(other)}")
+    assert stranger.status_code == 404
+    owner = api.get(f"/api/v1/orders/{order.id}", HTTP_AUTHORIZATION=f"Bearer {f.customer_token(c)}")
+    assert owner.status_code == 200
+    assert api.get(f"/api/v1/orders/{order.id}", HTTP_AUTHORIZATION="Bearer not-a-token").status_code == 401
