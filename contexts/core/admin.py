@@ -32,8 +32,11 @@ class ApiKeyAdmin(admin.ModelAdmin):
             from django import forms
 
             from contexts.core.accounts.models import Role
+            from contexts.core.accounts.roles import grantable_roles
 
-            return forms.ChoiceField(choices=[(r.value, r.label) for r in Role if r != Role.OWNER], initial="viewer")
+            # A key never has more rights than the person who creates it.
+            allowed = set(grantable_roles(getattr(request.user, "role", ""), superuser=request.user.is_superuser))
+            return forms.ChoiceField(choices=[(r.value, r.label) for r in Role if r.value in allowed], initial="viewer")
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):

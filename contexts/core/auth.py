@@ -99,7 +99,7 @@ class ApiKeyPrincipal:
 
 
 def _role_codes(role, compute):
-    key = f"role-perms:{role}"
+    key = f"role-perms:v2:{role}"  # v2: API keys managed by owner and admin only
     codes = cache.get(key)
     if codes is None:
         codes = compute(role)

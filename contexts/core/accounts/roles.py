@@ -26,6 +26,12 @@ ROLE_RULES: dict[str, list[tuple[str, set[str]]]] = {
     Role.CASHIER: [("pos", WRITE), ("catalog", READ), ("inventory", READ), ("core", {"view", "add"})],
     Role.VIEWER: [(app, READ) for app in BUSINESS_APPS],
 }
+# Models that only some roles manage, whatever their app's rule grants: an API key is a
+# credential, and whoever may mint one could give it any role (issue 10: a cashier minted an
+# administrator's key). Other roles get no permission at all on these models.
+MANAGED_ONLY_BY: dict[tuple[str, str], set[str]] = {
+    ("core", "apikey"): {Role.OWNER, Role.ADMIN},
+}
 # Nobody edits the audit trail: it is written by the application only.
 NEVER = {"crm.add_auditentry", "crm.change_auditentry", "crm.delete_auditentry",
          "crm.add_outboxevent", "crm.change_outboxevent", "crm.delete_outboxevent"}
@@ -35,12 +41,24 @@ def permission_codes(role: str) -> set[str]:
     """The "app_label.codename" permissions of a role, from the permissions that exist."""
     codes = set()
     rules = ROLE_RULES.get(role, [])
-    for app_label, codename in Permission.objects.values_list("content_type__app_label", "codename"):
+    for app_label, model, codename in Permission.objects.values_list("content_type__app_label", "content_type__model",
+                                                                     "codename"):
+        if role not in MANAGED_ONLY_BY.get((app_label, model), {role}):
+            continue
         action = codename.split("_", 1)[0]
         for rule_app, actions in rules:
             if app_label == rule_app and (action in actions or "*" in actions):
                 codes.add(f"{app_label}.{codename}")
     return codes - NEVER
+
+
+def grantable_roles(role: str, *, superuser: bool = False) -> list[str]:
+    """The roles whose permissions are all within `role`'s: what a key (or anything that acts
+    with a role) created by someone of that role may be given. Never the owner's."""
+    if superuser:
+        return [r.value for r in Role if r != Role.OWNER]
+    mine = permission_codes(role)
+    return [r.value for r in Role if r != Role.OWNER and permission_codes(r.value) <= mine]
 
 
 def sync_role_groups() -> None:
