@@ -90,6 +90,7 @@ AUTH_USER_MODEL = "accounts.User"
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "crm.observability.RequestIdMiddleware",
+    "crm.rest.errors.RejectNulBytesMiddleware",
     "django_tenants.middleware.main.TenantMainMiddleware",
     "crm.observability.TenantLogContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -232,6 +233,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "crm.rest.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "crm.rest.parsers.JSONParser",  # a too-deeply nested body is a parse error, not a 500
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_VERSIONING_CLASS": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -243,7 +249,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Request bodies are documented as JSON, the API's format (form encodings cannot carry the
     # types the schema states; the parsers still accept them).
-    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    "PARSER_WHITELIST": ["crm.rest.parsers.JSONParser"],
     # Choice sets shared by several components get one name each (import strings, read lazily).
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "contexts.commercial.models.OrderStatus",

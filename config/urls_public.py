@@ -16,3 +16,8 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     *common_urlpatterns,
 ]
+
+# Errors outside the views answer in the API's JSON format under /api/ (crm.rest.errors).
+handler400 = "crm.rest.errors.bad_request"
+handler404 = "crm.rest.errors.page_not_found"
+handler500 = "crm.rest.errors.server_error"

@@ -12,6 +12,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
+from django_tenants.utils import get_public_schema_name
 from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken
@@ -117,6 +118,8 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         raw = header[len(self.keyword) + 1:].strip() if header.startswith(self.keyword + " ") else request.headers.get("X-Api-Key", "")
         if not raw:
             return None
+        if connection.schema_name == get_public_schema_name():
+            raise exceptions.AuthenticationFailed("API keys are valid on their organisation's host only.")
         from contexts.core.models import ApiKey
 
         parts = raw.split("_", 2)

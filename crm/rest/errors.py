@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -78,6 +78,8 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response(_body("validation_error", "Invalid input.", fields), status=400)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(_body("payload_too_large", "The request body is too large."), status=413)
     if isinstance(exc, IntegrityError):
         logger.warning("integrity error turned into 409: %s", exc)
         return Response(_body("conflict", "The change conflicts with existing data."), status=409)
@@ -117,3 +119,61 @@ class DomainErrorMiddleware:
             return HttpResponse(f"<h1>{escape(exc.message)}{field}</h1><p><a href='javascript:history.back()'>Back</a></p>",
                                 status=exc.status_code)
         return None
+
+
+# --- outside the views: unknown paths, bodies Django refuses, NUL bytes ----------------------
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _json_or_default(request, status_code: int, code: str, message: str, default):
+    if _is_api(request):
+        from django.http import JsonResponse
+
+        return JsonResponse(_body(code, message), status=status_code)
+    return default
+
+
+def page_not_found(request, exception=None):
+    """handler404: JSON under /api/ (a path no route matches is a 404 in the API's format)."""
+    from django.views import defaults
+
+    return _json_or_default(request, 404, "not_found", "Not found.",
+                            None) or defaults.page_not_found(request, exception)
+
+
+def bad_request(request, exception=None):
+    """handler400: a body over DATA_UPLOAD_MAX_MEMORY_SIZE and other refused requests."""
+    from django.views import defaults
+
+    if isinstance(exception, RequestDataTooBig):
+        answer = _json_or_default(request, 413, "payload_too_large", "The request body is too large.", None)
+    else:
+        answer = _json_or_default(request, 400, "bad_request", "Bad request.", None)
+    return answer or defaults.bad_request(request, exception)
+
+
+def server_error(request):
+    """handler500: still JSON under /api/, with the request id to quote (the details are logged)."""
+    from django.views import defaults
+
+    return _json_or_default(request, 500, "server_error", "Internal error: quote the X-Request-ID to support.",
+                            None) or defaults.server_error(request)
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in the path or the query string can reach no valid row (PostgreSQL text cannot
+    hold one): a 400, instead of a database driver error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get(
+                "QUERY_STRING", ""):
+            from django.http import HttpResponseBadRequest
+
+            return _json_or_default(request, 400, "bad_request", "The address contains a NUL byte.",
+                                    None) or HttpResponseBadRequest("The address contains a NUL byte.")
+        return self.get_response(request)

@@ -12,6 +12,7 @@ from contexts.commercial.models import Order
 from contexts.commercial.services import carts, checkout, orders
 from contexts.core import api as core_api
 from crm.rest.schema import paginated
+from crm.rest.parsers import PG_INTEGER_MAX
 
 CustomerJWT, StaffJWT, ApiKeyAuth, IsCustomer = core_api.auth_classes()
 
@@ -261,7 +262,7 @@ class CustomerOrdersView(StaffOrOwnCustomerView):
 
 class ReturnLineInput(serializers.Serializer):
     variant_id = serializers.UUIDField()
-    quantity = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=PG_INTEGER_MAX)
 
 
 class ReturnInput(serializers.Serializer):

@@ -65,15 +65,29 @@ def _clean_line(index: int, line: Mapping) -> dict:
     label = str(line.get("label", "")).strip()
     if not label:
         raise InvalidInput("Each line needs a label.", field=f"{where}.label")
+    line_net = totals_mod.line_net(quantity, unit_price)
+    for name, value in (("quantity", quantity), ("unit_price_net", unit_price), ("line_net", line_net)):
+        if not _fits(value, name):
+            raise InvalidInput("This amount is too large for an invoice line.",
+                               field=f"{where}.{'quantity' if name == 'line_net' else name}")
     return {
         "label": label[:300], "description": str(line.get("description", "")), "quantity": quantity,
         "unit_price_net": unit_price, "vat_rate": rate, "variant_id": line.get("variant_id"),
-        "unit": line.get("unit") or "C62", "line_net": totals_mod.line_net(quantity, unit_price),
+        "unit": line.get("unit") or "C62", "line_net": line_net,
     }
+
+
+def _fits(value: Decimal, field_name: str, model=InvoiceLine) -> bool:
+    """Whether a value's whole part fits the numeric column of that model field."""
+    field = model._meta.get_field(field_name)
+    return abs(value) < Decimal(10) ** (field.max_digits - field.decimal_places)
 
 
 def _write_lines(invoice: Invoice, lines: Iterable[Mapping], start: int = 1) -> None:
     cleaned = [_clean_line(i, line) for i, line in enumerate(lines)]
+    gross = sum((l["line_net"] * (1 + l["vat_rate"] / 100) for l in cleaned), Decimal(0))
+    if not _fits(gross, "total_gross", model=Invoice):
+        raise InvalidInput("The invoice's total is too large.", field="lines")
     InvoiceLine.objects.bulk_create(
         [InvoiceLine(invoice=invoice, position=start + i, **line) for i, line in enumerate(cleaned)]
     )

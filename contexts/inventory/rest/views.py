@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from contexts.inventory import services
 from contexts.inventory.models import Location, Reservation, StockAlert, StockItem, StockMovement, Transfer
 from crm.rest.schema import results_of
+from crm.rest.parsers import PG_INTEGER_MAX
 
 
 class LocationSerializer(serializers.ModelSerializer):
@@ -76,7 +77,7 @@ class ReserveView(APIView):
 
 class TransferLineInput(serializers.Serializer):
     variant_id = serializers.UUIDField()
-    quantity = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=PG_INTEGER_MAX)
 
 
 class TransferInput(serializers.Serializer):
@@ -138,7 +139,7 @@ class ReceiptInput(serializers.Serializer):
     variant_id = serializers.UUIDField()
     product_id = serializers.UUIDField()
     location_id = serializers.UUIDField()
-    quantity = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=PG_INTEGER_MAX)
     reference = serializers.CharField(max_length=100, required=False, default="")
 
 
