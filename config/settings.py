@@ -190,6 +190,12 @@ AUDIT_EXCLUDED_MODELS = {"finance.invoicesequence"}
 AUTHENTICATION_BACKENDS = ["contexts.core.auth.LockoutModelBackend"]
 LOGIN_LOCKOUT_ATTEMPTS = int(env("LOGIN_LOCKOUT_ATTEMPTS", "5"))
 LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900"))
+# An address with this many failures (any usernames) gets one try per LOGIN_SLOWDOWN_SECONDS.
+LOGIN_ADDRESS_FAILURES = int(env("LOGIN_ADDRESS_FAILURES", "20"))
+LOGIN_SLOWDOWN_SECONDS = int(env("LOGIN_SLOWDOWN_SECONDS", "5"))
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated);
+# none by default: the connection's address is the client's.
+TRUSTED_PROXIES = [p.strip() for p in env("COMPTOIR_TRUSTED_PROXIES", "").split(",") if p.strip()]
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=int(env("JWT_ACCESS_MINUTES", "15"))),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=int(env("JWT_REFRESH_DAYS", "7"))),

@@ -256,38 +256,62 @@ class LoginRateThrottle(throttling.AnonRateThrottle):
 
 
 # --- login lockout --------------------------------------------------------------------------------
+# Failures are counted per (username, client address) pair: a guesser locks out only their own
+# tries at that name, never the real user elsewhere, nor everyone behind the same address. An
+# address with many failures over any names is slowed down (one try per LOGIN_SLOWDOWN_SECONDS),
+# not blocked. Addresses come from crm.net.client_address (X-Forwarded-For only through trusted
+# proxies); usernames are hashed into the keys, so a key's length is bounded whatever is typed.
 
-def _lock_keys(username: str, ip: str | None) -> list[str]:
-    keys = [f"login-fail:user:{(username or '').strip().lower()}"]
-    if ip:
-        keys.append(f"login-fail:ip:{ip}")
-    return keys
+def _name_hash(username: str) -> str:
+    return hashlib.sha256((username or "").strip().lower().encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+def _address(request) -> str:
+    from crm.net import client_address
+
+    return client_address(request) if request is not None else "-"
+
+
+def _pair_key(username: str, request) -> str:
+    return f"login-fail:pair:{_name_hash(username)}:{_address(request)}"
+
+
+def _address_key(request) -> str:
+    return f"login-fail:addr:{_address(request)}"
 
 
 def is_locked(username: str, request=None) -> bool:
-    limit = settings.LOGIN_LOCKOUT_ATTEMPTS
-    counts = cache.get_many(_lock_keys(username, _ip(request)))
-    user_key = _lock_keys(username, None)[0]
-    # The IP limit is wider: a shop's shared connection must not lock every cashier out.
-    return counts.get(user_key, 0) >= limit or any(v >= limit * 4 for k, v in counts.items() if k != user_key)
+    return (cache.get(_pair_key(username, request)) or 0) >= settings.LOGIN_LOCKOUT_ATTEMPTS
+
+
+def must_slow_down(request=None) -> bool:
+    """An address past LOGIN_ADDRESS_FAILURES failures gets one try per LOGIN_SLOWDOWN_SECONDS.
+    Asked once per request (the login view, then the backend, ask for the same try)."""
+    if request is not None:
+        if getattr(request, "_login_pace_checked", False):
+            return False
+        request._login_pace_checked = True
+    if (cache.get(_address_key(request)) or 0) < settings.LOGIN_ADDRESS_FAILURES:
+        return False
+    return not cache.add(f"login-slow:{_address(request)}", 1, settings.LOGIN_SLOWDOWN_SECONDS)
+
+
+def _count(key: str) -> None:
+    if cache.add(key, 1, settings.LOGIN_LOCKOUT_SECONDS):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, settings.LOGIN_LOCKOUT_SECONDS)
 
 
 def register_failure(username: str, request=None) -> None:
-    for key in _lock_keys(username, _ip(request)):
-        if cache.add(key, 1, settings.LOGIN_LOCKOUT_SECONDS):
-            continue
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, settings.LOGIN_LOCKOUT_SECONDS)
+    _count(_pair_key(username, request))
+    _count(_address_key(request))
 
 
-def clear_failures(username: str) -> None:
-    cache.delete(_lock_keys(username, None)[0])
+def clear_failures(username: str, request=None) -> None:
+    cache.delete(_pair_key(username, request))
 
 
 class LockedOut(Exception):
@@ -302,13 +326,13 @@ class LockoutModelBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
             username = kwargs.get(self._username_field())
-        if is_locked(username or "", request):
+        if is_locked(username or "", request) or must_slow_down(request):
             return None
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None:
             register_failure(username or "", request)
         else:
-            clear_failures(username or "")
+            clear_failures(username or "", request)
         return user
 
     @staticmethod

@@ -53,6 +53,10 @@ class TokenObtainView(PublicView):
         username, password = data.validated_data["username"], data.validated_data["password"]
         if auth.is_locked(username, request):
             raise TooManyAttempts("Too many failed attempts: try again in a few minutes.", field="username")
+        if auth.must_slow_down(request):
+            raise TooManyAttempts("Too many failed attempts from this address: try again in a few seconds.",
+                                  field="username")
+        # The backend would check both again: it is also the admin's login, which has no view of ours.
         user = authenticate(request, username=username, password=password)
         if user is None or not user.is_active:
             raise InvalidCredentials("Wrong username or password.", field="password")
@@ -164,11 +168,14 @@ class CustomerLoginView(PublicView):
         lock_name = f"customer:{email}"
         if auth.is_locked(lock_name, request):
             raise TooManyAttempts("Too many failed attempts: try again in a few minutes.", field="email")
+        if auth.must_slow_down(request):
+            raise TooManyAttempts("Too many failed attempts from this address: try again in a few seconds.",
+                                  field="email")
         customer = Customer.objects.filter(email__iexact=email, is_active=True).first()
         if customer is None or not customer.check_password(data.validated_data["password"]):
             auth.register_failure(lock_name, request)
             raise InvalidCredentials("Wrong e-mail or password.", field="password")
-        auth.clear_failures(lock_name)
+        auth.clear_failures(lock_name, request)
         return Response(_customer_tokens(customer))
 
 

@@ -90,7 +90,7 @@ def test_login_lockout_stops_guessing_and_expires(api, settings):
     locked = _login(api, "manon")  # even the right password, while locked
     assert locked.status_code == 429 and locked.json()["error"]["code"] == "too_many_attempts"
     # The lock is a cache entry with a TTL; when it lapses the real user gets in again.
-    cache.delete("login-fail:user:manon")
+    cache.clear()
     assert _login(api, "manon").status_code == 200
 
 
@@ -231,3 +231,60 @@ def test_openapi_documents_jwt_and_api_key(tenant):
     assert schemes["apiKey"]["type"] == "apiKey"
     assert schemes["customerJWT"]["bearerFormat"] == "JWT"
     assert "/api/v1/auth/token/" in schema["paths"]
+
+
+# --- behind a reverse proxy: locks per (username, address), addresses through trusted proxies ---
+
+PROXY = "10.0.0.7"
+
+
+def _login_from(api, username, password=PASSWORD, *, client_ip, via_proxy=True):
+    headers = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": f"{client_ip}, {PROXY}"} if via_proxy else {
+        "REMOTE_ADDR": client_ip}
+    return api.post("/api/v1/auth/token/", {"username": username, "password": password}, format="json", **headers)
+
+
+def test_behind_a_trusted_proxy_a_guesser_locks_only_their_own_tries(api, settings):
+    settings.TRUSTED_PROXIES = [PROXY]
+    settings.LOGIN_LOCKOUT_ATTEMPTS = 5
+    settings.LOGIN_ADDRESS_FAILURES = 100
+    StaffFactory(username="manon", role="viewer")
+    StaffFactory(username="paul", role="viewer")
+    for _ in range(20):
+        _login_from(api, "manon", "wrong", client_ip="203.0.113.9")
+    assert _login_from(api, "manon", client_ip="203.0.113.9").status_code == 429  # the guesser's pair
+    assert _login_from(api, "manon", client_ip="198.51.100.4").status_code == 200  # manon, from her desk
+    assert _login_from(api, "paul", client_ip="198.51.100.5").status_code == 200   # paul, same proxy
+    assert _login_from(api, "paul", client_ip="203.0.113.9").status_code == 200    # even from that address
+
+
+def test_an_address_with_many_failures_is_slowed_down_not_everyone_behind_the_proxy(api, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
+    settings.LOGIN_ADDRESS_FAILURES = 20
+    settings.LOGIN_SLOWDOWN_SECONDS = 60
+    StaffFactory(username="paul", role="viewer")
+    for n in range(20):
+        _login_from(api, f"user{n}", "wrong", client_ip="203.0.113.9")
+    assert _login_from(api, "paul", "wrong", client_ip="203.0.113.9").status_code == 401  # one try passes
+    slowed = _login_from(api, "paul", client_ip="203.0.113.9")
+    assert slowed.status_code == 429 and slowed.json()["error"]["code"] == "too_many_attempts"
+    assert _login_from(api, "paul", client_ip="198.51.100.5").status_code == 200  # others are not slowed
+
+
+def test_a_forwarded_header_from_an_untrusted_peer_is_ignored(api, settings):
+    settings.TRUSTED_PROXIES = [PROXY]
+    settings.LOGIN_LOCKOUT_ATTEMPTS = 3
+    StaffFactory(username="manon", role="viewer")
+    for n in range(3):  # a direct client pretending to be three different addresses
+        api.post("/api/v1/auth/token/", {"username": "manon", "password": "wrong"}, format="json",
+                 REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+    assert _login_from(api, "manon", client_ip="203.0.113.9", via_proxy=False).status_code == 429
+
+
+def test_lock_keys_stay_short_whatever_the_username(api):
+    from contexts.core import auth
+
+    request = type("R", (), {"META": {"REMOTE_ADDR": "203.0.113.9"}})()
+    assert len(auth._pair_key("x" * 100_000 + "\u00e9\x00 \n", request)) < 80
+    long_name = _login(api, "m" * 5000, "wrong")
+    assert long_name.status_code == 400 and "username" in long_name.json()["error"]["fields"]
