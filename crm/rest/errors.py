@@ -96,8 +96,19 @@ def exception_handler(exc, context):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         response.data = _body(code, "Invalid input.", detail)
     else:
-        response.data = _body(code, str(exc.detail) if not isinstance(exc.detail, (list, dict)) else str(exc.detail))
+        response.data = _body(code, _message_of(exc.detail))
     return response
+
+
+def _message_of(detail) -> str:
+    """The human sentence of an exception's detail, never a Python repr: simplejwt nests it
+    (`{"detail": ..., "code": ..., "messages": [...]}`), DRF may give a list."""
+    if isinstance(detail, dict):
+        inner = detail.get("detail") or next(iter(detail.values()), "")
+        return _message_of(inner)
+    if isinstance(detail, (list, tuple)):
+        return _message_of(detail[0]) if detail else ""
+    return str(detail)
 
 
 class DomainErrorMiddleware:

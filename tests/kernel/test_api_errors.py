@@ -47,3 +47,14 @@ def test_valid_client_is_created(staff_api):
     response = staff_api.post("/api/v1/clients/", {"kind": "company", "company_name": "Atelier Lumière", "siren": "123456789"}, format="json")
     assert response.status_code == 201, response.content
     assert response.json()["display_name"] == "Atelier Lumière"
+
+
+def test_a_customer_token_on_a_staff_endpoint_says_why_without_a_python_repr(api):
+    from tests.factories import commercial as f
+
+    token = f.customer_token(f.customer())
+    response = api.get("/api/v1/invoices/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 401
+    error = response.json()["error"]
+    assert error["code"] == "authentication_failed"
+    assert "ErrorDetail" not in error["message"] and "{" not in error["message"] and error["message"]
