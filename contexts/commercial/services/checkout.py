@@ -83,6 +83,7 @@ def _invoice_lines(order: Order) -> list[dict]:
 def checkout(*, session_id: str, customer_id: uuid.UUID, payment_method: str, idempotency_key: str) -> Order:
     if not idempotency_key:
         raise InvalidInput("An Idempotency-Key header is required.", field="idempotency_key")
+    finance_api.require_seller_identity()  # a paid order is invoiced: refuse before charging, not after
     order = Order.objects.filter(idempotency_key=idempotency_key).first()
     if order is None:
         try:
