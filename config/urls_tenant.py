@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from config.urls_common import common_urlpatterns
 
 admin.site.site_header = "Comptoir — back office"
+admin.site.index_title = "Tableau de bord"
 admin.site.site_title = "Comptoir"
 
 api_v1 = [
