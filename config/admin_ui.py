@@ -31,6 +31,10 @@ PLATFORM_GROUPS = [
 ]
 
 
+def _capfirst(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _site(request):
     from crm.platform import platform_site
 
@@ -51,7 +55,7 @@ def navigation(request) -> list[dict]:
                 link = reverse(f"{site.name}:{label}_{model._meta.model_name}_changelist")
             except NoReverseMatch:
                 continue
-            items.append({"title": str(model._meta.verbose_name_plural).capitalize(), "icon": icon, "link": link})
+            items.append({"title": _capfirst(str(model._meta.verbose_name_plural)), "icon": icon, "link": link})
         if items:
             items.sort(key=lambda i: i["title"])
             nav.append({"title": title, "separator": True, "collapsible": True, "items": items})

@@ -235,6 +235,7 @@ SPECTACULAR_SETTINGS = {
 LANGUAGE_CODE = "fr-fr"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
+LOCALE_PATHS = [BASE_DIR / "locale"]  # French for the admin theme's own strings (locale/fr)
 USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / env("STATIC_DIR", "var/static")

@@ -18,7 +18,7 @@ class VatClass(models.Model):
         constraints = [models.CheckConstraint(condition=Q(rate__gte=0) & Q(rate__lt=100), name="catalog_vat_rate_range")]
 
     def __str__(self):
-        return f"{self.name} ({self.rate.normalize()} %)"
+        return f"{self.name} ({self.rate.normalize():f} %)"  # 20 %, not 2E+1 %
 
 
 class Category(models.Model):

@@ -11,7 +11,8 @@ from tests.factories.finance import issued_invoice
 from tests.helpers import count_queries
 
 ENGLISH = [b"Select order to change", b"Select invoice to change", b"Select client to change", b"Add client",
-           b"Select product to change", b"Change product", b"Change invoice", b"Recent actions"]
+           b"Select product to change", b"Change product", b"Change invoice", b"Recent actions", b"Type to search",
+           b"Search apps and models"]
 
 
 def _contract(client):
@@ -106,3 +107,11 @@ def test_the_index_shows_kpi_cards(admin_browser):
     CompanyClientFactory()
     page = admin_browser.get("/admin/").content.decode()
     assert 'data-testid="kpis"' in page and "Commandes du mois" in page and "Alertes de stock" in page
+
+
+def test_a_vat_class_reads_20_percent_not_2e1():
+    from decimal import Decimal
+
+    from contexts.catalog.models import VatClass
+
+    assert str(VatClass(name="Taux normal", rate=Decimal("20.00"))) == "Taux normal (20 %)"

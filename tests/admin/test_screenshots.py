@@ -15,7 +15,8 @@ from django.db import connection, connections
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 ENGLISH = ["Select order to change", "Select client to change", "Change product", "Change invoice",
-           "Select product to change", "Recent actions", "Log in", "Username", "Password:"]
+           "Select product to change", "Recent actions", "Log in", "Username", "Password:", "Type to search",
+           "Search apps and models"]
 
 pytestmark = [
     pytest.mark.browser, pytest.mark.committed,
