@@ -115,3 +115,17 @@ def test_a_vat_class_reads_20_percent_not_2e1():
     from contexts.catalog.models import VatClass
 
     assert str(VatClass(name="Taux normal", rate=Decimal("20.00"))) == "Taux normal (20 %)"
+
+
+def test_the_platform_admin_is_on_the_same_theme_and_in_french(public_schema):
+    from django.test import Client as HttpClient
+
+    from contexts.core.accounts.models import User
+
+    browser = HttpClient(SERVER_NAME="localhost")
+    browser.force_login(User.objects.create_user("root", password="x-Comptoir-2026", is_staff=True, is_superuser=True))
+    index = browser.get("/admin/")
+    assert index.status_code == 200 and b"unfold" in index.content and b"Organisations actives" in index.content
+    organisations = browser.get("/admin/tenancy/organisation/").content.decode()
+    assert "Alpha Boutique SARL" in organisations and "Select organisation to change" not in organisations
+    assert "Organisations" in organisations and "Abonnements" in organisations  # sidebar groups of the platform
