@@ -49,6 +49,8 @@ SHARED_APPS = [
     "contexts.core.accounts",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "unfold",  # the admin theme: before django.contrib.admin (templates), on every admin site
+    "unfold.contrib.filters",
     "django.contrib.admin",
     "django.contrib.staticfiles",
     "django_prometheus",
@@ -65,6 +67,8 @@ TENANT_APPS = [
     "contexts.core.accounts",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "unfold",
+    "unfold.contrib.filters",
     "django.contrib.admin",
     "rest_framework_simplejwt.token_blacklist",
     "crm",
@@ -78,6 +82,23 @@ TENANT_APPS = [
     "contexts.pos",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_APPS]
+
+# --- back office theme (django-unfold) ----------------------------------------------------------
+# The sidebar groups the admin by bounded context; config/admin_ui.py builds it and the
+# dashboard from the registered admins (the same for the platform admin on the bare domain).
+UNFOLD = {
+    "SITE_TITLE": "Comptoir",
+    "SITE_HEADER": "Comptoir — back office",
+    "SITE_SYMBOL": "storefront",
+    "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": False,
+    "DASHBOARD_CALLBACK": "config.admin_ui.dashboard_callback",
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": False,
+        "navigation": "config.admin_ui.navigation",
+    },
+}
 
 TENANT_MODEL = "tenancy.Organisation"
 TENANT_DOMAIN_MODEL = "tenancy.Domain"
@@ -273,6 +294,7 @@ SPECTACULAR_SETTINGS = {
 LANGUAGE_CODE = "fr-fr"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
+LOCALE_PATHS = [BASE_DIR / "locale"]  # French for the admin theme's own strings (locale/fr)
 USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / env("STATIC_DIR", "var/static")

@@ -7,6 +7,7 @@ from config.urls_common import common_urlpatterns
 from crm.storage import serve_media
 
 admin.site.site_header = "Comptoir — back office"
+admin.site.index_title = "Tableau de bord"
 admin.site.site_title = "Comptoir"
 
 api_v1 = [

@@ -1,9 +1,95 @@
-"""Admin building blocks shared by the contexts: read-only pages and inlines for what the
-application writes and people only read (ledgers, histories, audit, outbox)."""
+"""Admin building blocks shared by the contexts, on the django-unfold theme:
+
+- `ModelAdmin`, `TabularInline`, `StackedInline`: the theme's classes, which every context's
+  admin uses (one look, navigation, filters, tabs);
+- `ReadOnlyAdmin`, `ReadOnlyInline`: pages and inlines for what the application writes and
+  people only read (ledgers, histories, audit, outbox);
+- `CrossContextLinksMixin` and `cross_context_link`: a column showing another context's object
+  (a client's name, a product's name) as a link instead of its UUID, resolved through that
+  context's api.py in ONE call per changelist page, whatever the page size.
+
+The kernel knows no context: the resolvers are given by each context's admin.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
 from django.contrib import admin
+from django.utils.html import format_html
+from unfold.admin import ModelAdmin as _UnfoldModelAdmin
+from unfold.admin import StackedInline as _UnfoldStackedInline
+from unfold.admin import TabularInline as _UnfoldTabularInline
+
+# A resolver takes ids and returns {id: (label, url or "")}: one query for the whole list.
+Resolver = Callable[[list], dict[Any, tuple[str, str]]]
+_CACHE_ATTR = "_cross_context_links"
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class CrossContextLinksMixin:
+    """Declare `cross_context_links = {"client_id": resolver}`; show the column with
+    `cross_context_link("client_id", "client")` in list_display or readonly_fields."""
+
+    cross_context_links: dict[str, Resolver] = {}
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if self.cross_context_links:
+            rows = list(changelist.result_list)  # evaluated once: the template reuses these rows
+            resolve_links(rows, self.cross_context_links)
+        return changelist
+
+
+def resolve_links(rows: Iterable, resolvers: dict[str, Resolver]) -> None:
+    rows = list(rows)
+    for field, resolver in resolvers.items():
+        ids = sorted({getattr(r, field) for r in rows if getattr(r, field, None)}, key=str)
+        found = resolver(ids) if ids else {}
+        for row in rows:
+            links = row.__dict__.setdefault(_CACHE_ATTR, {})
+            links[field] = found.get(getattr(row, field, None))
+
+
+def cross_context_link(field: str, description: str, resolver: Resolver | None = None):
+    """A display callable for `field` (an id of another context's object). On a changelist the
+    mixin has resolved the page's ids; on a change page the one object is resolved here."""
+
+    def display(self_or_obj, obj=None):
+        obj = obj if obj is not None else self_or_obj
+        value = getattr(obj, field, None)
+        if not value:
+            return "—"
+        links = obj.__dict__.get(_CACHE_ATTR, {})
+        if field not in links:
+            admin_obj = self_or_obj if obj is not self_or_obj else None
+            res = resolver or (getattr(admin_obj, "cross_context_links", {}) or {}).get(field)
+            resolve_links([obj], {field: res} if res else {})
+            links = obj.__dict__.get(_CACHE_ATTR, {})
+        found = links.get(field)
+        if found is None:
+            return format_html('<span title="{}">{}…</span>', value, str(value)[:8])
+        label, url = found
+        return format_html('<a href="{}">{}</a>', url, label) if url else label
+
+    display.short_description = description
+    display.__name__ = f"{field}_link"
+    return display
+
+
+class ModelAdmin(CrossContextLinksMixin, _UnfoldModelAdmin):
+    list_per_page = 50
+    list_filter_submit = True  # unfold: filters apply together, with one button
+    warn_unsaved_form = True
+
+
+class TabularInline(_UnfoldTabularInline):
+    pass
+
+
+class StackedInline(_UnfoldStackedInline):
+    pass
+
+
+class ReadOnlyAdmin(ModelAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -14,7 +100,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(TabularInline):
     extra = 0
     can_delete = False
 
@@ -23,3 +109,7 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+__all__ = ["ModelAdmin", "TabularInline", "StackedInline", "ReadOnlyAdmin", "ReadOnlyInline",
+           "CrossContextLinksMixin", "cross_context_link", "resolve_links", "admin"]

@@ -4,7 +4,7 @@ from django.apps import AppConfig
 class KernelConfig(AppConfig):
     name = "crm"
     label = "crm"
-    verbose_name = "Kernel"
+    verbose_name = "Système"
 
     def ready(self):
         from crm import audit, observability

@@ -1,12 +1,14 @@
 """The platform's admin site (public schema only), where contexts register their platform
 models (organisations, plans and subscriptions). Tenants' staff never see it."""
-from django.contrib import admin
+from unfold.sites import UnfoldAdminSite
 
 
-class PlatformAdminSite(admin.AdminSite):
-    site_header = "Comptoir — platform"
-    site_title = "Comptoir platform"
-    index_title = "Platform"
+class PlatformAdminSite(UnfoldAdminSite):
+    """On the same theme as the tenants' back office (django-unfold)."""
+
+    site_header = "Comptoir — plateforme"
+    site_title = "Comptoir plateforme"
+    index_title = "Plateforme"
 
 
 platform_site = PlatformAdminSite(name="platform_admin")

@@ -63,6 +63,12 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
                                  keepdb=django_db_keepdb, aliases={"default"})
         for schema, name in TEST_TENANTS.items():
             provision_tenant(schema_name=schema, name=name, domain=_domain(schema), verbosity=0)
+        # Every test tenant can issue invoices: a complete seller identity (a test about an
+        # incomplete one blanks a field with give_legal_identity).
+        from django_tenants.utils import get_tenant_model
+
+        for schema, name in TEST_TENANTS.items():
+            get_tenant_model().objects.filter(schema_name=schema).update(**{**SELLER_IDENTITY, "legal_name": name})
     yield
     with django_db_blocker.unblock():
         try:
@@ -169,17 +175,28 @@ def transactional_db_no_flush(django_db_setup, django_db_blocker):
         django_db_blocker.restore()
 
 
+SELLER_IDENTITY = {"legal_name": "Alpha Boutique SARL", "siren": "732829320", "vat_number": "FR44732829320",
+                   "address_line": "8 rue de la Roquette", "postal_code": "75011", "city": "Paris",
+                   "iban": "FR7630006000011234567890189"}
+
+
+def give_legal_identity(org, **overrides):
+    """A complete seller identity (issuing an invoice needs it), on the tenant object and in its
+    row (a request through the middleware reloads the tenant; the row is rolled back with the test,
+    or kept by a committed one, which is harmless)."""
+    from django_tenants.utils import get_tenant_model
+
+    values = {**SELLER_IDENTITY, **overrides}
+    for key, value in values.items():
+        setattr(org, key, value)
+    get_tenant_model().objects.filter(pk=org.pk).update(**values)
+    return org
+
+
 @pytest.fixture
 def seller(tenant):
     """The tenant as a seller, with what invoices must print (in memory on the active tenant)."""
-    tenant.legal_name = "Alpha Boutique SARL"
-    tenant.siren = "732829320"
-    tenant.vat_number = "FR44732829320"
-    tenant.address_line = "8 rue de la Roquette"
-    tenant.postal_code = "75011"
-    tenant.city = "Paris"
-    tenant.iban = "FR7630006000011234567890189"
-    return tenant
+    return give_legal_identity(tenant)
 
 
 def make_api_client(tenant_obj=None, *, host: str | None = None) -> APIClient:

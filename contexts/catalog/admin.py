@@ -3,21 +3,22 @@ from django.db.models import Count
 
 from contexts.catalog.models import Category, PriceList, PriceListItem, Product, ProductImage, Promotion, VatClass, Variant
 from contexts.catalog.services import categories, products
+from crm.adminkit import ModelAdmin, TabularInline
 
 
-class VariantInline(admin.TabularInline):
+class VariantInline(TabularInline):
     model = Variant
     extra = 0
     fields = ("sku", "ean13", "attributes", "price", "is_active")
 
 
-class ImageInline(admin.TabularInline):
+class ImageInline(TabularInline):
     model = ProductImage
     extra = 0
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ModelAdmin):
     list_display = ("name", "brand", "category", "vat_class", "variant_count", "is_active")
     list_filter = ("is_active", "vat_class", "category")
     search_fields = ("name", "brand", "variants__sku", "variants__ean13")
@@ -33,12 +34,22 @@ class ProductAdmin(admin.ModelAdmin):
         return obj._variants
 
     def save_formset(self, request, form, formset, change):
+        """A variant's price goes through products.set_price, as in the API: it publishes
+        catalog.price.changed (the other fields are saved as they are, audited by the signals)."""
         if formset.model is Variant:
+            new_prices = {}
             for variant in formset.save(commit=False):
                 if variant.ean13:
                     products.validate_ean13(variant.ean13)
                 variant.sku = variant.sku.strip().upper()
+                if variant.pk and not variant._state.adding:
+                    old = Variant.objects.filter(pk=variant.pk).values_list("price", flat=True).first()
+                    if old is not None and old != variant.price:
+                        new_prices[variant.pk] = variant.price
+                        variant.price = old  # the service changes it, and says so
                 variant.save()
+            for variant_id, new_price in new_prices.items():
+                products.set_price(variant_id=variant_id, price=new_price)
             for obj in formset.deleted_objects:
                 obj.delete()
             products.product_reindex(product_id=form.instance.pk)
@@ -47,7 +58,7 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ModelAdmin):
     list_display = ("indented_name", "slug", "depth")
     search_fields = ("name", "slug")
     fields = ("name", "slug", "parent", "position")
@@ -64,24 +75,24 @@ class CategoryAdmin(admin.ModelAdmin):
             return
         if "parent" in form.changed_data:
             categories.category_move(category_id=obj.pk, new_parent_id=obj.parent_id)
-        Category.objects.filter(pk=obj.pk).update(name=obj.name, slug=obj.slug, position=obj.position)
+        categories.category_update(category_id=obj.pk, name=obj.name, slug=obj.slug, position=obj.position)
 
 
-class PriceListItemInline(admin.TabularInline):
+class PriceListItemInline(TabularInline):
     model = PriceListItem
     extra = 0
     raw_id_fields = ("variant",)
 
 
 @admin.register(PriceList)
-class PriceListAdmin(admin.ModelAdmin):
+class PriceListAdmin(ModelAdmin):
     list_display = ("name", "channel", "client_group", "priority", "valid_from", "valid_until", "is_active")
     list_filter = ("channel", "is_active")
     inlines = [PriceListItemInline]
 
 
 @admin.register(Promotion)
-class PromotionAdmin(admin.ModelAdmin):
+class PromotionAdmin(ModelAdmin):
     list_display = ("name", "kind", "value", "coupon_code", "channel", "valid_from", "valid_until", "is_active")
     list_filter = ("kind", "channel", "is_active")
     search_fields = ("name", "coupon_code")
@@ -90,5 +101,5 @@ class PromotionAdmin(admin.ModelAdmin):
 
 
 @admin.register(VatClass)
-class VatClassAdmin(admin.ModelAdmin):
+class VatClassAdmin(ModelAdmin):
     list_display = ("name", "code", "rate")

@@ -44,6 +44,20 @@ def variants_by_ids(*, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, VariantSumma
     return {v.id: _summary(v) for v in qs}
 
 
+def variant_links(*, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, tuple[str, str]]:
+    """{variant id: (product and variant name, back-office URL of its product)}: one query."""
+    from django.urls import NoReverseMatch, reverse
+
+    links = {}
+    for key, summary in variants_by_ids(ids=ids).items():
+        try:
+            url = reverse("admin:catalog_product_change", args=[summary.product_id])
+        except NoReverseMatch:
+            url = ""
+        links[key] = (f"{summary.name} ({summary.sku})", url)
+    return links
+
+
 def variant_by_barcode(*, code: str) -> VariantSummary | None:
     """Exact EAN-13 (or SKU) lookup for the till's scanner."""
     from django.db.models import Q

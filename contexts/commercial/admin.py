@@ -5,8 +5,14 @@ from contexts.commercial.models import (
     ContractLine, Order, OrderLine, OrderReturn, OrderStatusChange, SalesAgent,
 )
 from contexts.commercial.services import contracts
-from crm.adminkit import ReadOnlyInline
+from crm.adminkit import ModelAdmin, ReadOnlyInline, TabularInline, cross_context_link
 from crm.rest.errors import DomainError
+
+
+def _client_links(ids):
+    from contexts.core import api as core_api
+
+    return core_api.client_links(ids=ids)
 
 
 class OrderLineInline(ReadOnlyInline):
@@ -28,12 +34,14 @@ class ReturnInline(ReadOnlyInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "id", "status", "total", "invoice_number", "client_id")
+class OrderAdmin(ModelAdmin):
+    list_display = ("created_at", "id", "status", "total", "invoice_number", "client")
     list_filter = ("status", "channel")
+    cross_context_links = {"client_id": _client_links}
+    client = cross_context_link("client_id", "client")
     search_fields = ("=id", "invoice_number", "=client_id", "=customer_id")
     date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in Order._meta.fields]
+    readonly_fields = ["client"] + [f.name for f in Order._meta.fields]
     inlines = [OrderLineInline, HistoryInline, ReturnInline]
 
     def has_add_permission(self, request):
@@ -43,45 +51,45 @@ class OrderAdmin(admin.ModelAdmin):
         return False
 
 
-class CartItemInline(admin.TabularInline):
+class CartItemInline(TabularInline):
     model = CartItem
     extra = 0
     readonly_fields = ("variant_id", "quantity")
 
 
 @admin.register(Cart)
-class CartAdmin(admin.ModelAdmin):
+class CartAdmin(ModelAdmin):
     list_display = ("updated_at", "session_id", "customer_id", "status")
     list_filter = ("status",)
     inlines = [CartItemInline]
     readonly_fields = ("session_id", "customer_id", "status", "coupon", "recovery_sent_at")
 
 
-class TierInline(admin.TabularInline):
+class TierInline(TabularInline):
     model = CommissionTier
     extra = 1
 
 
 @admin.register(CommissionScale)
-class CommissionScaleAdmin(admin.ModelAdmin):
+class CommissionScaleAdmin(ModelAdmin):
     list_display = ("name", "kind", "basis", "category_id")
     inlines = [TierInline]
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(TabularInline):
     model = AgentAssignment
     extra = 0
     list_select_related = ("scale",)
 
 
 @admin.register(SalesAgent)
-class SalesAgentAdmin(admin.ModelAdmin):
+class SalesAgentAdmin(ModelAdmin):
     list_display = ("name", "email", "is_active")
     inlines = [AssignmentInline]
 
 
 @admin.register(Commission)
-class CommissionAdmin(admin.ModelAdmin):
+class CommissionAdmin(ModelAdmin):
     list_display = ("created_at", "agent", "source", "base", "amount", "period")
     list_filter = ("period", "source", "agent")
     list_select_related = ("agent",)
@@ -92,25 +100,46 @@ class CommissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommissionStatement)
-class CommissionStatementAdmin(admin.ModelAdmin):
+class CommissionStatementAdmin(ModelAdmin):
     list_display = ("period", "agent", "total", "lines", "created_at")
     list_filter = ("period",)
     list_select_related = ("agent",)
 
 
-class ContractLineInline(admin.TabularInline):
+class ContractLineInline(TabularInline):
+    """Lines are the signed agreement: editable while the contract is a draft, read-only after."""
+
     model = ContractLine
     extra = 0
 
+    def has_add_permission(self, request, obj=None):
+        return obj is None or obj.status == "draft"
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or obj.status == "draft"
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or obj.status == "draft"
+
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
-    list_display = ("title", "client_id", "status", "start_date", "end_date", "recurrence", "tacit_renewal")
+class ContractAdmin(ModelAdmin):
+    list_display = ("title", "client", "status", "start_date", "end_date", "recurrence", "tacit_renewal")
+    cross_context_links = {"client_id": _client_links}
+    client = cross_context_link("client_id", "client")
     list_filter = ("status", "recurrence")
     list_select_related = ("agent",)
-    readonly_fields = ("status", "signed_at", "signed_by")
+    readonly_fields = ("client", "status", "signed_at", "signed_by")
     inlines = [ContractLineInline]
     actions = ["sign"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != "draft":  # signed terms do not change
+            return ["client"] + [f.name for f in Contract._meta.fields]
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or obj.status == "draft"
 
     @admin.action(description="Mark the selected drafts as signed")
     def sign(self, request, queryset):

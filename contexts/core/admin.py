@@ -1,10 +1,11 @@
 from django.contrib import admin
+from crm.adminkit import ModelAdmin, TabularInline
 
 from contexts.core.models import Client
 
 
 @admin.register(Client)
-class ClientAdmin(admin.ModelAdmin):
+class ClientAdmin(ModelAdmin):
     list_display = ("__str__", "kind", "email", "city", "created_at")
     list_filter = ("kind",)
     search_fields = ("last_name", "first_name", "company_name", "email", "siren")
@@ -19,7 +20,7 @@ from contexts.core.models import ApiKey, Customer, CustomerAddress  # noqa: E402
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(ModelAdmin):
     list_display = ("name", "prefix", "role", "created_at", "last_used_at", "revoked_at")
     list_filter = ("role", ("revoked_at", admin.EmptyFieldListFilter))
     search_fields = ("name", "prefix")
@@ -62,13 +63,13 @@ class ApiKeyAdmin(admin.ModelAdmin):
         return False  # revoke instead: the audit trail keeps pointing at it
 
 
-class CustomerAddressInline(admin.TabularInline):
+class CustomerAddressInline(TabularInline):
     model = CustomerAddress
     extra = 0
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(ModelAdmin):
     list_display = ("email", "first_name", "last_name", "is_active", "created_at")
     search_fields = ("email", "last_name")
     list_filter = ("is_active",)

@@ -55,6 +55,20 @@ def clients_by_ids(*, ids: list[uuid.UUID]) -> dict[uuid.UUID, ClientSummary]:
     return {c.id: _summary(c) for c in Client.objects.filter(id__in=ids)}
 
 
+def client_links(*, ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[str, str]]:
+    """{id: (display name, back-office URL)} for the admin of other contexts: one query."""
+    from django.urls import NoReverseMatch, reverse
+
+    links = {}
+    for key, summary in clients_by_ids(ids=ids).items():
+        try:
+            url = reverse("admin:core_client_change", args=[key])
+        except NoReverseMatch:
+            url = ""
+        links[key] = (summary.display_name, url)
+    return links
+
+
 def client_summary(*, client_id: uuid.UUID | str) -> ClientSummary | None:
     try:
         key = uuid.UUID(str(client_id))

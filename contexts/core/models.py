@@ -6,28 +6,30 @@ from django.db.models.functions import Lower
 
 
 class ClientKind(models.TextChoices):
-    PERSON = "person", "Person"
-    COMPANY = "company", "Company"
+    PERSON = "person", "Particulier"
+    COMPANY = "company", "Entreprise"
 
 
 class Client(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    kind = models.CharField(max_length=10, choices=ClientKind.choices, default=ClientKind.PERSON)
-    first_name = models.CharField(max_length=100, blank=True)
-    last_name = models.CharField(max_length=100, blank=True)
-    company_name = models.CharField(max_length=200, blank=True)
-    siren = models.CharField(max_length=9, blank=True)
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=30, blank=True)
-    address_line = models.CharField(max_length=200, blank=True)
-    city = models.CharField(max_length=100, blank=True)
-    postal_code = models.CharField(max_length=10, blank=True)
-    country = models.CharField(max_length=2, default="FR")
-    vat_number = models.CharField(max_length=20, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(verbose_name="type", max_length=10, choices=ClientKind.choices, default=ClientKind.PERSON)
+    first_name = models.CharField(verbose_name="prénom", max_length=100, blank=True)
+    last_name = models.CharField(verbose_name="nom", max_length=100, blank=True)
+    company_name = models.CharField(verbose_name="raison sociale", max_length=200, blank=True)
+    siren = models.CharField(verbose_name="SIREN", max_length=9, blank=True)
+    email = models.EmailField(verbose_name="e-mail", blank=True)
+    phone = models.CharField(verbose_name="téléphone", max_length=30, blank=True)
+    address_line = models.CharField(verbose_name="adresse", max_length=200, blank=True)
+    city = models.CharField(verbose_name="ville", max_length=100, blank=True)
+    postal_code = models.CharField(verbose_name="code postal", max_length=10, blank=True)
+    country = models.CharField(verbose_name="pays", max_length=2, default="FR")
+    vat_number = models.CharField(verbose_name="n° TVA intracommunautaire", max_length=20, blank=True)
+    created_at = models.DateTimeField(verbose_name="créé le", auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name="modifié le", auto_now=True)
 
     class Meta:
+        verbose_name = "client"
+        verbose_name_plural = "clients"
         ordering = ["-created_at"]
         indexes = [models.Index(Lower("email"), name="core_client_email_lower")]
         constraints = [
@@ -52,19 +54,20 @@ class ApiKey(models.Model):
     """A key for an integration, bound to this tenant (the table lives in its schema) and a
     role. Only a SHA-256 of the secret is kept; the key is shown once, when created."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    name = models.CharField(max_length=100)
-    prefix = models.CharField(max_length=12, unique=True, editable=False)
-    secret_hash = models.CharField(max_length=64, editable=False)
-    role = models.CharField(max_length=20, default="viewer")
-    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(verbose_name="nom", max_length=100)
+    prefix = models.CharField(verbose_name="préfixe", max_length=12, unique=True, editable=False)
+    secret_hash = models.CharField(verbose_name="empreinte du secret", max_length=64, editable=False)
+    role = models.CharField(verbose_name="rôle", max_length=20, default="viewer")
+    created_by = models.ForeignKey("accounts.User", verbose_name="créé par", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(verbose_name="créé le", auto_now_add=True)
+    last_used_at = models.DateTimeField(verbose_name="dernière utilisation", null=True, blank=True)
+    revoked_at = models.DateTimeField(verbose_name="révoquée le", null=True, blank=True)
 
     class Meta:
+        verbose_name = "clé d'API"
+        verbose_name_plural = "clés d'API"
         ordering = ["-created_at"]
-        verbose_name = "API key"
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
@@ -77,17 +80,19 @@ class ApiKey(models.Model):
 class Customer(models.Model):
     """An online shop customer: not a staff user, cannot reach staff endpoints."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    email = models.EmailField()
-    password = models.CharField(max_length=128)
-    first_name = models.CharField(max_length=100, blank=True)
-    last_name = models.CharField(max_length=100, blank=True)
-    phone = models.CharField(max_length=30, blank=True)
-    client = models.OneToOneField(Client, null=True, blank=True, on_delete=models.SET_NULL, related_name="customer")
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField(verbose_name="e-mail")
+    password = models.CharField(verbose_name="mot de passe", max_length=128)
+    first_name = models.CharField(verbose_name="prénom", max_length=100, blank=True)
+    last_name = models.CharField(verbose_name="nom", max_length=100, blank=True)
+    phone = models.CharField(verbose_name="téléphone", max_length=30, blank=True)
+    client = models.OneToOneField(Client, verbose_name="client", null=True, blank=True, on_delete=models.SET_NULL, related_name="customer")
+    is_active = models.BooleanField(verbose_name="actif", default=True)
+    created_at = models.DateTimeField(verbose_name="créé le", auto_now_add=True)
 
     class Meta:
+        verbose_name = "client en ligne"
+        verbose_name_plural = "clients en ligne"
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(Lower("email"), name="core_customer_email_unique")]
 
@@ -106,17 +111,19 @@ class Customer(models.Model):
 
 
 class CustomerAddress(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses")
-    label = models.CharField(max_length=50, blank=True)
-    line1 = models.CharField(max_length=200)
-    line2 = models.CharField(max_length=200, blank=True)
-    postal_code = models.CharField(max_length=10)
-    city = models.CharField(max_length=100)
-    country = models.CharField(max_length=2, default="FR")
-    is_default = models.BooleanField(default=False)
+    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
+    customer = models.ForeignKey(Customer, verbose_name="client en ligne", on_delete=models.CASCADE, related_name="addresses")
+    label = models.CharField(verbose_name="libellé", max_length=50, blank=True)
+    line1 = models.CharField(verbose_name="adresse", max_length=200)
+    line2 = models.CharField(verbose_name="complément d'adresse", max_length=200, blank=True)
+    postal_code = models.CharField(verbose_name="code postal", max_length=10)
+    city = models.CharField(verbose_name="ville", max_length=100)
+    country = models.CharField(verbose_name="pays", max_length=2, default="FR")
+    is_default = models.BooleanField(verbose_name="par défaut", default=False)
 
     class Meta:
+        verbose_name = "adresse"
+        verbose_name_plural = "adresses"
         ordering = ["-is_default", "label"]
         constraints = [
             models.UniqueConstraint(fields=["customer"], condition=models.Q(is_default=True), name="core_one_default_address"),

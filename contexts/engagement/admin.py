@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from contexts.engagement.models import Notification
+from crm.adminkit import ModelAdmin
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ModelAdmin):
     list_display = ("sent_at", "kind", "recipient", "subject")
     list_filter = ("kind",)
     search_fields = ("recipient", "subject")

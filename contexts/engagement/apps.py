@@ -4,7 +4,7 @@ from django.apps import AppConfig
 class EngagementConfig(AppConfig):
     name = "contexts.engagement"
     label = "engagement"
-    verbose_name = "Engagement"
+    verbose_name = "Relation client"
 
     def ready(self):
         from contexts.engagement import handlers  # noqa: F401  (subscribers register on import)

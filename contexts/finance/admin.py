@@ -5,11 +5,17 @@ from contexts.finance.models import (
     PaymentSchedule, Refund, Reminder,
 )
 from contexts.finance.services import invoicing
-from crm.adminkit import ReadOnlyInline
+from crm.adminkit import ModelAdmin, ReadOnlyInline, StackedInline, TabularInline, cross_context_link
 from crm.rest.errors import DomainError
 
 
-class InvoiceLineInline(admin.TabularInline):
+def _client_links(ids):
+    from contexts.core import api as core_api
+
+    return core_api.client_links(ids=ids)
+
+
+class InvoiceLineInline(TabularInline):
     model = InvoiceLine
     extra = 0
     fields = ("position", "label", "quantity", "unit_price_net", "vat_rate", "line_net")
@@ -25,7 +31,7 @@ class InvoiceLineInline(admin.TabularInline):
         return obj is None or not obj.is_issued
 
 
-class InvoiceVatLineInline(admin.TabularInline):
+class InvoiceVatLineInline(TabularInline):
     model = InvoiceVatLine
     extra = 0
     can_delete = False
@@ -35,7 +41,7 @@ class InvoiceVatLineInline(admin.TabularInline):
         return False
 
 
-class InvoiceDocumentInline(admin.TabularInline):
+class InvoiceDocumentInline(TabularInline):
     model = InvoiceDocument
     extra = 0
     can_delete = False
@@ -52,7 +58,7 @@ class ReminderInline(ReadOnlyInline):
     verbose_name_plural = "dunning history"
 
 
-class DunningStateInline(admin.StackedInline):
+class DunningStateInline(StackedInline):
     model = DunningState
     extra = 0
     can_delete = False
@@ -67,26 +73,56 @@ class AllocationInline(ReadOnlyInline):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "kind", "status", "buyer_name", "issue_date", "due_date", "total_gross")
+class InvoiceAdmin(ModelAdmin):
+    list_display = ("__str__", "kind", "status", "client", "issue_date", "due_date", "total_gross")
+    cross_context_links = {"client_id": _client_links}
+    client = cross_context_link("client_id", "client")
     list_filter = ("kind", "status", "issue_date")
     search_fields = ("number", "buyer_name", "client_id")
     date_hierarchy = "issue_date"
     list_select_related = ("original",)
     inlines = [InvoiceLineInline, InvoiceVatLineInline, InvoiceDocumentInline, AllocationInline, ReminderInline, DunningStateInline]
     actions = ["issue_selected", "credit_selected"]
-    readonly_fields = ("number", "status", "kind", "original", "issue_date", "due_date", "issued_at",
+    readonly_fields = ("client", "number", "status", "kind", "original", "issue_date", "due_date", "issued_at",
                        "total_net", "total_vat", "total_gross", "sequence_year", "sequence_number")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_issued:
-            return [f.name for f in Invoice._meta.fields]
+            return ["client"] + [f.name for f in Invoice._meta.fields]
         return self.readonly_fields
+
+    def get_fieldsets(self, request, obj=None):
+        """Tabs (unfold): the document, its amounts, then the parties as printed once issued."""
+        document = ["number", "kind", "status", "client", "original", "issue_date", "delivery_date", "due_date",
+                    "payment_terms_days", "notes", "issued_at"]
+        if obj is None:  # a draft is made from a client (through the API or here)
+            document = ["client_id", "payment_terms_days", "delivery_date", "notes"]
+        sets = [
+            ("Facture", {"fields": document, "classes": ["tab"]}),
+            ("Montants", {"fields": ["currency", "total_net", "total_vat", "total_gross"], "classes": ["tab"]}),
+        ]
+        if obj is not None and obj.is_issued:
+            sets += [
+                ("Vendeur", {"fields": ["seller_name", "seller_siren", "seller_vat_number", "seller_address",
+                                        "seller_postal_code", "seller_city", "seller_iban"], "classes": ["tab"]}),
+                ("Acheteur", {"fields": ["buyer_name", "buyer_is_business", "buyer_siren", "buyer_vat_number", "buyer_address",
+                                         "buyer_postal_code", "buyer_city", "buyer_country", "buyer_email"], "classes": ["tab"]}),
+                ("Numérotation", {"fields": ["sequence_year", "sequence_number", "order_id", "contract_id"], "classes": ["tab"]}),
+            ]
+        return sets
 
     def has_delete_permission(self, request, obj=None):
         return obj is None or not obj.is_issued
 
+    def save_model(self, request, obj, form, change):
+        if change and obj.is_issued:
+            return  # an issued invoice never changes (its dunning state, an inline, may)
+        super().save_model(request, obj, form, change)
+
     def save_formset(self, request, form, formset, change):
+        if formset.model is InvoiceLine and form.instance.is_issued:
+            formset.save(commit=False)  # nothing is written: the admin's change message still reads it
+            return
         if formset.model is InvoiceLine:
             for line in formset.save(commit=False):
                 line.line_net = line.line_net if line.line_net is not None else 0
@@ -114,7 +150,7 @@ class InvoiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(InvoiceSequence)
-class InvoiceSequenceAdmin(admin.ModelAdmin):
+class InvoiceSequenceAdmin(ModelAdmin):
     list_display = ("prefix", "year", "last_number")
 
     def has_change_permission(self, request, obj=None):
@@ -134,11 +170,13 @@ class RefundInline(ReadOnlyInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "method", "status", "amount", "refunded_amount", "reference", "client_id")
+class PaymentAdmin(ModelAdmin):
+    list_display = ("created_at", "method", "status", "amount", "refunded_amount", "reference", "client")
+    cross_context_links = {"client_id": _client_links}
+    client = cross_context_link("client_id", "client")
     list_filter = ("method", "status")
     search_fields = ("reference", "stripe_payment_intent", "=client_id")
-    readonly_fields = [f.name for f in Payment._meta.fields]
+    readonly_fields = ["client"] + [f.name for f in Payment._meta.fields]
     inlines = [AllocationInline, RefundInline]
 
     def has_add_permission(self, request):
@@ -155,7 +193,7 @@ class InstallmentInline(ReadOnlyInline):
 
 
 @admin.register(PaymentSchedule)
-class PaymentScheduleAdmin(admin.ModelAdmin):
+class PaymentScheduleAdmin(ModelAdmin):
     list_display = ("invoice", "created_at")
     list_select_related = ("invoice",)
     readonly_fields = ("invoice",)
@@ -166,7 +204,7 @@ class PaymentScheduleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(ModelAdmin):
     list_display = ("sent_at", "invoice", "level", "kind", "sent_to", "amount_due")
     list_filter = ("level", "kind")
     list_select_related = ("invoice",)

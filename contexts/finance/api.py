@@ -48,6 +48,15 @@ def _issued(invoice) -> IssuedInvoice:
                          balance=payments.invoice_balance(invoice))
 
 
+def require_seller_identity() -> None:
+    """Raises InvalidInput naming the first missing field of the current tenant's legal identity
+    (SIREN, VAT number, address, IBAN...): call it before taking money that will be invoiced."""
+    from contexts.core import api as core_api
+    from contexts.finance.services import invoicing
+
+    invoicing.check_seller_identity(core_api.current_organisation())
+
+
 def invoice_for_order(*, order_id: uuid.UUID, client_id: uuid.UUID, lines: Iterable[Mapping],
                       payment_terms_days: int = 0) -> IssuedInvoice:
     """Issues the invoice of an order (lines with label, quantity, unit_price_net, vat_rate).

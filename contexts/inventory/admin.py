@@ -1,12 +1,18 @@
 from django.contrib import admin
 
 from contexts.inventory import services
-from crm.adminkit import ReadOnlyAdmin
+from crm.adminkit import ModelAdmin, ReadOnlyAdmin, TabularInline, cross_context_link
 from contexts.inventory.models import Location, Reservation, StockAlert, StockItem, StockMovement, Transfer, TransferLine
 
 
+def _variant_links(ids):
+    from contexts.catalog import api as catalog_api
+
+    return catalog_api.variant_links(ids=ids)
+
+
 @admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):
+class LocationAdmin(ModelAdmin):
     list_display = ("code", "name", "kind", "serves_web", "is_active")
     list_filter = ("kind", "serves_web", "is_active")
 
@@ -18,8 +24,10 @@ class LocationAdmin(admin.ModelAdmin):
 
 
 @admin.register(StockItem)
-class StockItemAdmin(admin.ModelAdmin):
-    list_display = ("variant_id", "location", "on_hand", "reserved", "reorder_point")
+class StockItemAdmin(ModelAdmin):
+    list_display = ("variant", "location", "on_hand", "reserved", "reorder_point")
+    cross_context_links = {"variant_id": _variant_links}
+    variant = cross_context_link("variant_id", "article")
     list_filter = ("location",)
     search_fields = ("=variant_id", "=product_id")
     list_select_related = ("location",)
@@ -29,10 +37,18 @@ class StockItemAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # stock enters through receipts
 
+    def save_model(self, request, obj, form, change):
+        """The reorder point goes through the service: audited, and the low-stock check runs."""
+        if "reorder_point" in form.changed_data:
+            services.set_reorder_point(variant_id=obj.variant_id, location_id=obj.location_id,
+                                       reorder_point=obj.reorder_point)
+
 
 @admin.register(StockMovement)
 class StockMovementAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "kind", "variant_id", "location", "quantity", "reference")
+    list_display = ("created_at", "kind", "variant", "location", "quantity", "reference")
+    cross_context_links = {"variant_id": _variant_links}
+    variant = cross_context_link("variant_id", "article")
     list_filter = ("kind", "location")
     search_fields = ("=variant_id", "reference")
     list_select_related = ("location",)
@@ -40,13 +56,15 @@ class StockMovementAdmin(ReadOnlyAdmin):
 
 @admin.register(Reservation)
 class ReservationAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "variant_id", "location", "quantity", "reference", "status", "expires_at")
+    list_display = ("created_at", "variant", "location", "quantity", "reference", "status", "expires_at")
+    cross_context_links = {"variant_id": _variant_links}
+    variant = cross_context_link("variant_id", "article")
     list_filter = ("status", "location")
     search_fields = ("=variant_id", "reference")
     list_select_related = ("location",)
 
 
-class TransferLineInline(admin.TabularInline):
+class TransferLineInline(TabularInline):
     model = TransferLine
     extra = 0
     readonly_fields = ("variant_id", "product_id", "quantity")
@@ -62,6 +80,8 @@ class TransferAdmin(ReadOnlyAdmin):
 
 @admin.register(StockAlert)
 class StockAlertAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "variant_id", "location", "available", "reorder_point", "is_open")
+    list_display = ("created_at", "variant", "location", "available", "reorder_point", "is_open")
+    cross_context_links = {"variant_id": _variant_links}
+    variant = cross_context_link("variant_id", "article")
     list_filter = ("is_open", "location")
     list_select_related = ("location",)

@@ -4,4 +4,4 @@ from django.apps import AppConfig
 class LogisticsConfig(AppConfig):
     name = "contexts.logistics"
     label = "logistics"
-    verbose_name = "Logistics"
+    verbose_name = "Logistique"

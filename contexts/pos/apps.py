@@ -4,4 +4,4 @@ from django.apps import AppConfig
 class PosConfig(AppConfig):
     name = "contexts.pos"
     label = "pos"
-    verbose_name = "Point of sale"
+    verbose_name = "Caisse"

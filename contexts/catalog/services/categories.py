@@ -7,6 +7,7 @@ from django.db.models import F, Func, Value
 from django.utils.text import slugify
 
 from contexts.catalog.models import Category
+from crm import audit
 from crm.rest.errors import DomainError, InvalidInput, NotFound
 
 
@@ -46,7 +47,7 @@ def category_move(*, category_id: uuid.UUID, new_parent_id: uuid.UUID | None) ->
         parent = _get(new_parent_id, lock=True) if new_parent_id else None
         if parent is not None and parent.path.startswith(category.path):
             raise CategoryCycle("A category cannot move under itself or its subcategories.", field="new_parent_id")
-        old_prefix = category.path
+        old_prefix, old_parent_id = category.path, category.parent_id
         new_prefix = f"{parent.path if parent else ''}{category.id.hex}/"
         depth_shift = (parent.depth + 1 if parent else 0) - category.depth
         Category.objects.filter(path__startswith=old_prefix).update(
@@ -55,6 +56,27 @@ def category_move(*, category_id: uuid.UUID, new_parent_id: uuid.UUID | None) ->
         )
         Category.objects.filter(pk=category.pk).update(parent=parent)
         category.refresh_from_db()
+        # The subtree moves in bulk (no signals): the audit row is written here.
+        audit.record(action="update", instance=category, changes={
+            "parent_id": [str(old_parent_id) if old_parent_id else None, str(parent.pk) if parent else None],
+            "path": [old_prefix, category.path],
+        })
+    return category
+
+
+def category_update(*, category_id: uuid.UUID, name: str, slug: str = "", position: int = 0) -> Category:
+    """Renames, re-slugs or reorders a category (not its place in the tree: category_move).
+    A plain save: the audit trail records the change."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("A category needs a name.", field="name")
+    with transaction.atomic():
+        category = _get(category_id, lock=True)
+        slug = slug or slugify(name)[:140]
+        if Category.objects.filter(parent_id=category.parent_id, slug=slug).exclude(pk=category.pk).exists():
+            raise InvalidInput("A sibling category has this slug.", field="slug")
+        category.name, category.slug, category.position = name, slug, position
+        category.save(update_fields=["name", "slug", "position"])
     return category
 
 

@@ -169,6 +169,7 @@ def checkout(*, session_id: str, customer_id: uuid.UUID, payment_method: str, id
     status and what the client needs to finish it."""
     if not idempotency_key:
         raise InvalidInput("An Idempotency-Key header is required.", field="idempotency_key")
+    finance_api.require_seller_identity()  # a paid order is invoiced: refuse before charging, not after
     if len(idempotency_key) > 100:
         raise InvalidInput("An Idempotency-Key has at most 100 characters.", field="Idempotency-Key")
     fingerprint = _fingerprint(session_id=session_id, payment_method=payment_method)

@@ -4,7 +4,7 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "contexts.core.accounts"
     label = "accounts"
-    verbose_name = "Staff"
+    verbose_name = "Équipe"
 
     def ready(self):
         from django.db.models.signals import post_migrate

@@ -3,19 +3,19 @@ from django.db import models
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", "Owner"
-    ADMIN = "admin", "Administrator"
-    MANAGER = "manager", "Manager"
-    ACCOUNTANT = "accountant", "Accountant"
-    SALES = "sales", "Sales"
-    CASHIER = "cashier", "Cashier"
-    VIEWER = "viewer", "Viewer"
+    OWNER = "owner", "Propriétaire"
+    ADMIN = "admin", "Administrateur"
+    MANAGER = "manager", "Responsable"
+    ACCOUNTANT = "accountant", "Comptable"
+    SALES = "sales", "Commercial"
+    CASHIER = "cashier", "Caissier"
+    VIEWER = "viewer", "Lecture seule"
 
 
 class User(AbstractUser):
     """A staff member. The table lives in each tenant schema: a user belongs to one tenant."""
 
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+    role = models.CharField(verbose_name="rôle", max_length=20, choices=Role.choices, default=Role.VIEWER)
 
     def save(self, *args, **kwargs):
         if self._state.adding and self.is_active:
@@ -38,6 +38,8 @@ class User(AbstractUser):
             self.groups.set([group])
 
     class Meta:
+        verbose_name = "utilisateur"
+        verbose_name_plural = "utilisateurs"
         db_table = "accounts_user"
         constraints = [
             models.CheckConstraint(

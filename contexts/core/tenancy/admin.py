@@ -11,15 +11,16 @@ from contexts.core.tenancy.models import Domain, Organisation
 
 
 from crm.platform import platform_site  # noqa: E402
+from crm.adminkit import ModelAdmin, TabularInline
 
 
-class DomainInline(admin.TabularInline):
+class DomainInline(TabularInline):
     model = Domain
     extra = 0
 
 
 @admin.register(Organisation, site=platform_site)
-class OrganisationAdmin(TenantAdminMixin, admin.ModelAdmin):
+class OrganisationAdmin(TenantAdminMixin, ModelAdmin):
     list_display = ("name", "schema_name", "is_active", "created_at")
     list_filter = ("is_active",)
     search_fields = ("name", "schema_name", "siren")
@@ -32,5 +33,7 @@ class OrganisationAdmin(TenantAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(User, site=platform_site)
-class PlatformUserAdmin(BaseUserAdmin):
-    pass
+class PlatformUserAdmin(BaseUserAdmin, ModelAdmin):
+    from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
+
+    form, add_form, change_password_form = UserChangeForm, UserCreationForm, AdminPasswordChangeForm

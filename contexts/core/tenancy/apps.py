@@ -4,4 +4,4 @@ from django.apps import AppConfig
 class TenancyConfig(AppConfig):
     name = "contexts.core.tenancy"
     label = "tenancy"
-    verbose_name = "Platform"
+    verbose_name = "Plateforme"

@@ -139,8 +139,41 @@ def _seed_contracts_and_agent() -> tuple[int, int]:
     return len(companies), commercial_api.bill_contracts(today=today)
 
 
+# The demo organisation's legal identity: what its invoices print (SIREN and VAT number pass their
+# check digits; the IBAN is a valid test IBAN, no real account).
+DEMO_LEGAL_IDENTITY = {
+    "legal_name": "La Boutique du Comptoir SAS", "siren": "843210006", "vat_number": "FR10843210006",
+    "address_line": "12 rue de la Roquette", "postal_code": "75011", "city": "Paris", "country": "FR",
+    "email": "compta@boutique-comptoir.fr", "iban": "FR7630006000011234567890189",
+}
+
+
+def _ensure_legal_identity() -> bool:
+    """Fills what the demo organisation's identity lacks (the active tenant), keeping what is set."""
+    from django.db import connection
+
+    from contexts.core.tenancy.models import Organisation
+
+    org = connection.tenant
+    missing = {k: v for k, v in DEMO_LEGAL_IDENTITY.items() if not getattr(org, k, "")}
+    if missing:
+        for key, value in missing.items():
+            setattr(org, key, value)
+        Organisation.objects.filter(pk=org.pk).update(**missing)
+    return bool(missing)
+
+
+def connection_tenant_legal_line() -> str:
+    from django.db import connection
+
+    org = connection.tenant
+    return f"{org.legal_name}, SIREN {org.siren}, TVA {org.vat_number}, {org.address_line} {org.postal_code} {org.city}"
+
+
 def seed_demo(*, rng: random.Random, password: str) -> list[str]:
     lines = []
+    _ensure_legal_identity()  # before the contracts' invoices: issuing needs it
+    lines.append(f"seller: {connection_tenant_legal_line()}")
     with transaction.atomic():
         products, variants = _seed_catalog_and_stock(rng)
     lines.append(f"catalog: {products} products, {variants} variants in 3 shops and a warehouse")

@@ -1,15 +1,16 @@
 from django.contrib import admin
 
 from contexts.finance.billing.models import Plan, Subscription, SubscriptionCharge
+from crm.adminkit import ModelAdmin, TabularInline
 from crm.platform import platform_site
 
 
 @admin.register(Plan, site=platform_site)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ModelAdmin):
     list_display = ("name", "code", "monthly_price", "max_users", "max_locations", "is_active")
 
 
-class ChargeInline(admin.TabularInline):
+class ChargeInline(TabularInline):
     model = SubscriptionCharge
     extra = 0
     can_delete = False
@@ -20,7 +21,7 @@ class ChargeInline(admin.TabularInline):
 
 
 @admin.register(Subscription, site=platform_site)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(ModelAdmin):
     list_display = ("schema_name", "plan", "status", "current_period_end")
     list_filter = ("status", "plan")
     list_select_related = ("plan",)

@@ -4,5 +4,5 @@ from django.apps import AppConfig
 class BillingConfig(AppConfig):
     name = "contexts.finance.billing"
     label = "billing"
-    verbose_name = "Platform billing"
+    verbose_name = "Abonnements de la plateforme"
     default_auto_field = "django.db.models.BigAutoField"

@@ -169,11 +169,29 @@ def _next_number(kind: str, year: int) -> tuple[int, str]:
     return number, f"{prefix}-{year}-{number:06d}"
 
 
+# What an invoice must print about its seller (French commercial code, EN 16931 BG-4 and BT-84):
+# issuing is refused while one of these is blank, with the missing field named.
+SELLER_REQUIRED_FIELDS = {
+    "legal_name": "la raison sociale", "siren": "le SIREN", "vat_number": "le numéro de TVA intracommunautaire",
+    "address_line": "l'adresse", "postal_code": "le code postal", "city": "la ville", "iban": "l'IBAN",
+}
+
+
+def check_seller_identity(seller: core_api.OrganisationProfile) -> None:
+    for field, label in SELLER_REQUIRED_FIELDS.items():
+        if not (getattr(seller, field) or "").strip():
+            raise InvalidInput(
+                f"The seller's legal identity is incomplete: {field} is missing ({label} de l'organisation). "
+                "Complete it before issuing an invoice.", field=field,
+            )
+
+
 def _snapshot_parties(invoice: Invoice) -> None:
+    seller = core_api.current_organisation()
+    check_seller_identity(seller)
     client = core_api.client_summary(client_id=invoice.client_id)
     if client is None:
         raise InvalidInput("The client of this invoice no longer exists.", field="client_id")
-    seller = core_api.current_organisation()
     invoice.buyer_name = client.display_name
     invoice.buyer_is_business = client.is_business
     invoice.buyer_siren, invoice.buyer_vat_number = client.siren, client.vat_number
