@@ -13,7 +13,7 @@ import pytest
 from django.db import connection, connections
 
 CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 ENGLISH = ["Select order to change", "Select client to change", "Change product", "Change invoice",
            "Select product to change", "Recent actions", "Log in", "Username", "Password:", "Type to search",
            "Search apps and models"]
@@ -85,8 +85,12 @@ def demo_shop(committed_tenant, stripe_api):
         connection.set_tenant(committed_tenant)
 
 
-def test_back_office_screenshots_in_french(demo_shop):
+def test_back_office_screenshots_in_french(demo_shop, tmp_path):
+    """Writes the PNGs to docs/screenshots/ with UPDATE_SCREENSHOTS=1 (to refresh the docs), else to
+    a temporary folder: a test run leaves the checkout as it was."""
     from playwright.sync_api import sync_playwright
+
+    SHOTS = DOCS_SHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
 
     from contexts.catalog.models import Product
     from contexts.finance.models import Invoice
