@@ -72,6 +72,7 @@ class ApiKeyPrincipal:
     key_id: str
     name: str
     role: str
+    creator_role: str | None = None  # a key never has more rights than the person who made it
     is_authenticated: bool = True
     is_active: bool = True
     is_staff: bool = False
@@ -93,7 +94,9 @@ class ApiKeyPrincipal:
     def has_perm(self, perm, obj=None) -> bool:
         from contexts.core.accounts.roles import permission_codes
 
-        return perm in _role_codes(self.role, permission_codes)
+        if perm not in _role_codes(self.role, permission_codes):
+            return False
+        return self.creator_role is None or perm in _role_codes(self.creator_role, permission_codes)
 
     def has_perms(self, perms, obj=None) -> bool:
         return all(self.has_perm(p) for p in perms)
@@ -125,14 +128,16 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         parts = raw.split("_", 2)
         if len(parts) != 3 or parts[0] != API_KEY_PREFIX:
             raise exceptions.AuthenticationFailed("Malformed API key.")
-        key = ApiKey.objects.filter(prefix=parts[1]).first()
+        key = ApiKey.objects.filter(prefix=parts[1]).select_related("created_by").first()
         if key is None or not hmac.compare_digest(key.secret_hash, hash_secret(parts[2])):
             raise exceptions.AuthenticationFailed("Unknown API key.")
         if not key.is_active:
             raise exceptions.AuthenticationFailed("This API key was revoked.")
         if key.last_used_at is None or (timezone.now() - key.last_used_at).total_seconds() > 60:
             ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
-        return ApiKeyPrincipal(key_id=str(key.pk), name=key.name, role=key.role), key
+        creator = key.created_by
+        creator_role = None if creator is None or creator.is_superuser else (creator.role if creator.is_active else "")
+        return ApiKeyPrincipal(key_id=str(key.pk), name=key.name, role=key.role, creator_role=creator_role), key
 
     def authenticate_header(self, request):
         return self.keyword

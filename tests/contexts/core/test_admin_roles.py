@@ -92,3 +92,16 @@ def test_every_add_and_change_page_answers_as_the_role_allows_and_never_fails(te
                 assert change.status_code in (302, 403), (role, app, name, change.status_code)
         if (app, name) == ("core", "apikey"):
             assert (add.status_code == 200) == (role in KEY_MANAGERS), (role, add.status_code)
+
+
+def test_a_key_minted_before_the_fix_keeps_only_its_creators_rights(tenant, api):
+    """yanis (cashier... or a viewer) minted an administrator's key before owners and admins alone
+    could: when used, it holds only what its creator's role also grants."""
+    from contexts.core import auth
+
+    key, prefix, secret_hash = auth.new_api_key()
+    ApiKey.objects.create(name="ancienne", role="admin", prefix=prefix, secret_hash=secret_hash,
+                          created_by=StaffFactory(role="viewer"))
+    api.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
+    assert api.get("/api/v1/clients/").status_code == 200
+    assert api.post("/api/v1/clients/", {"kind": "person", "last_name": "Roux"}, format="json").status_code == 403
