@@ -8,13 +8,17 @@
   (a client's name, a product's name) as a link instead of its UUID, resolved through that
   context's api.py in ONE call per changelist page, whatever the page size.
 
-The kernel knows no context: the resolvers are given by each context's admin.
+The kernel knows no context: a resolver is a function, or the name of one in
+`settings.ADMIN_LINK_RESOLVERS` ("client", "variant"), which config wires to the owning
+context's api.py: an admin shows another context's objects without importing it.
 """
 from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
+from django.conf import settings
 from django.contrib import admin
+from django.utils.module_loading import import_string
 from django.utils.html import format_html
 from unfold.admin import ModelAdmin as _UnfoldModelAdmin
 from unfold.admin import StackedInline as _UnfoldStackedInline
@@ -39,11 +43,18 @@ class CrossContextLinksMixin:
         return changelist
 
 
-def resolve_links(rows: Iterable, resolvers: dict[str, Resolver]) -> None:
+def _resolver(resolver: Resolver | str) -> Resolver:
+    if isinstance(resolver, str):
+        function = import_string(settings.ADMIN_LINK_RESOLVERS[resolver])
+        return lambda ids: function(ids=ids)
+    return resolver
+
+
+def resolve_links(rows: Iterable, resolvers: dict[str, Resolver | str]) -> None:
     rows = list(rows)
     for field, resolver in resolvers.items():
         ids = sorted({getattr(r, field) for r in rows if getattr(r, field, None)}, key=str)
-        found = resolver(ids) if ids else {}
+        found = _resolver(resolver)(ids) if ids else {}
         for row in rows:
             links = row.__dict__.setdefault(_CACHE_ATTR, {})
             links[field] = found.get(getattr(row, field, None))

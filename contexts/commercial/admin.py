@@ -9,11 +9,6 @@ from crm.adminkit import ModelAdmin, ReadOnlyInline, TabularInline, cross_contex
 from crm.rest.errors import DomainError
 
 
-def _client_links(ids):
-    from contexts.core import api as core_api
-
-    return core_api.client_links(ids=ids)
-
 
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
@@ -37,7 +32,7 @@ class ReturnInline(ReadOnlyInline):
 class OrderAdmin(ModelAdmin):
     list_display = ("created_at", "id", "status", "total", "invoice_number", "client")
     list_filter = ("status", "channel")
-    cross_context_links = {"client_id": _client_links}
+    cross_context_links = {"client_id": "client"}
     client = cross_context_link("client_id", "client")
     search_fields = ("=id", "invoice_number", "=client_id", "=customer_id")
     date_hierarchy = "created_at"
@@ -125,7 +120,7 @@ class ContractLineInline(TabularInline):
 @admin.register(Contract)
 class ContractAdmin(ModelAdmin):
     list_display = ("title", "client", "status", "start_date", "end_date", "recurrence", "tacit_renewal")
-    cross_context_links = {"client_id": _client_links}
+    cross_context_links = {"client_id": "client"}
     client = cross_context_link("client_id", "client")
     list_filter = ("status", "recurrence")
     list_select_related = ("agent",)

@@ -15,7 +15,7 @@ class ClientAdmin(ModelAdmin):
 from django.contrib import messages  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from contexts.core import auth  # noqa: E402
+from contexts.core.accounts import api_keys  # noqa: E402
 from contexts.core.models import ApiKey, Customer, CustomerAddress  # noqa: E402
 
 
@@ -45,7 +45,7 @@ class ApiKeyAdmin(ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            key, obj.prefix, obj.secret_hash = auth.new_api_key()
+            key, obj.prefix, obj.secret_hash = api_keys.new_api_key()
             obj.created_by = request.user
             super().save_model(request, obj, form, change)
             messages.warning(request, f"API key for {obj.name}: {key} — copy it now, it will not be shown again.")

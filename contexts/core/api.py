@@ -1,72 +1,27 @@
 """The published interface of core: the only module other contexts may import (with events.py).
 
-Functions take keyword arguments and return plain values or frozen dataclasses."""
+Keyword-only functions that check their arguments and delegate to a service or a selector,
+returning plain values or the frozen data classes of data.py."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class ClientSummary:
-    id: uuid.UUID
-    kind: str
-    display_name: str
-    email: str
-    siren: str = ""
-    vat_number: str = ""
-    address_line: str = ""
-    postal_code: str = ""
-    city: str = ""
-    country: str = "FR"
-
-    @property
-    def is_business(self) -> bool:
-        return self.kind == "company"
-
-
-@dataclass(frozen=True)
-class OrganisationProfile:
-    """The current tenant as a seller: what invoices and receipts print."""
-
-    schema_name: str
-    name: str
-    legal_name: str
-    siren: str
-    vat_number: str
-    address_line: str
-    postal_code: str
-    city: str
-    country: str
-    email: str
-    iban: str
-
-
-def _summary(c) -> ClientSummary:
-    return ClientSummary(id=c.id, kind=c.kind, display_name=c.display_name, email=c.email, siren=c.siren,
-                         vat_number=c.vat_number, address_line=c.address_line, postal_code=c.postal_code,
-                         city=c.city, country=c.country)
+from contexts.core.data import ClientSummary, CustomerSummary, OrganisationProfile  # noqa: F401  (returned)
+from contexts.core.tenancy.limits import PlanLimitReached  # noqa: F401  (raised by check_plan_limit)
 
 
 def clients_by_ids(*, ids: list[uuid.UUID]) -> dict[uuid.UUID, ClientSummary]:
     """One query whatever the number of ids."""
-    from contexts.core.models import Client
+    from contexts.core import selectors
 
-    return {c.id: _summary(c) for c in Client.objects.filter(id__in=ids)}
+    return selectors.clients_by_ids(ids=ids)
 
 
 def client_links(*, ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[str, str]]:
     """{id: (display name, back-office URL)} for the admin of other contexts: one query."""
-    from django.urls import NoReverseMatch, reverse
+    from contexts.core import selectors
 
-    links = {}
-    for key, summary in clients_by_ids(ids=ids).items():
-        try:
-            url = reverse("admin:core_client_change", args=[key])
-        except NoReverseMatch:
-            url = ""
-        links[key] = (summary.display_name, url)
-    return links
+    return selectors.client_links(ids=ids)
 
 
 def client_summary(*, client_id: uuid.UUID | str) -> ClientSummary | None:
@@ -78,15 +33,9 @@ def client_summary(*, client_id: uuid.UUID | str) -> ClientSummary | None:
 
 
 def current_organisation() -> OrganisationProfile:
-    from django.db import connection
+    from contexts.core import selectors
 
-    org = connection.tenant
-    return OrganisationProfile(
-        schema_name=org.schema_name, name=org.name, legal_name=org.legal_name or org.name, siren=org.siren,
-        vat_number=org.vat_number, address_line=getattr(org, "address_line", ""),
-        postal_code=getattr(org, "postal_code", ""), city=getattr(org, "city", ""),
-        country=getattr(org, "country", "FR") or "FR", email=getattr(org, "email", ""), iban=getattr(org, "iban", ""),
-    )
+    return selectors.current_organisation()
 
 
 def create_client(*, kind: str, email: str = "", first_name: str = "", last_name: str = "",
@@ -97,41 +46,42 @@ def create_client(*, kind: str, email: str = "", first_name: str = "", last_name
                                   company_name=company_name, city=city, postal_code=postal_code, phone=phone).id
 
 
-@dataclass(frozen=True)
-class CustomerSummary:
-    id: uuid.UUID
-    email: str
-    client_id: uuid.UUID
-
-
 def client_for_customer(*, customer_id: uuid.UUID) -> CustomerSummary:
     """The CRM client behind an online-shop customer, created on first need."""
-    from django.db import transaction
-
     from contexts.core import services
-    from contexts.core.models import Customer
 
-    with transaction.atomic():
-        customer = Customer.objects.select_for_update().get(pk=customer_id)
-        if customer.client_id is None:
-            customer.client = services.client_create(kind="person", first_name=customer.first_name,
-                                                     last_name=customer.last_name or customer.email.split("@")[0],
-                                                     email=customer.email, phone=customer.phone)
-            customer.save(update_fields=["client"])
-    return CustomerSummary(id=customer.id, email=customer.email, client_id=customer.client_id)
+    return services.client_for_customer(customer_id=customer_id)
 
 
-# Authentication for other contexts' API views (the classes are core's; the names are the contract).
-def auth_classes():
-    """(customer JWT, staff JWT, API key) authentication classes and the IsCustomer permission."""
-    from contexts.core import auth
+def check_plan_limit(*, resource: str, current: int) -> None:
+    """Raises PlanLimitReached (402) when the current tenant's plan allows no more `resource`
+    ("users", "locations") than `current`. Tenants without a plan have no limit."""
+    from contexts.core.tenancy import limits
 
-    return auth.CustomerJWTAuthentication, auth.TenantJWTAuthentication, auth.ApiKeyAuthentication, auth.IsCustomer
+    if resource not in limits.RESOURCES:
+        raise ValueError(f"unknown resource {resource!r}")
+    limits.check_limit(resource=resource, current=current)
 
 
-def shopper_or_staff_auth_class():
-    """Authentication accepting a customer's or a staff member's bearer token (each checked as
-    its own kind), for views that both read."""
-    from contexts.core import auth
+def set_plan_entitlements(*, schema_name: str, plan_name: str, max_users: int | None, max_locations: int | None,
+                          cancelled: bool = False) -> None:
+    """What an organisation's plan allows (finance's billing keeps it up to date)."""
+    from contexts.core.tenancy import limits
 
-    return auth.ShopperOrStaffJWT
+    limits.set_entitlements(schema_name=schema_name, plan_name=plan_name, max_users=max_users,
+                            max_locations=max_locations, cancelled=cancelled)
+
+
+# The principals the kernel's authentication classes ask for (named in settings.COMPTOIR_AUTH_RESOLVERS).
+def api_key_principal(*, raw: str):
+    """The crm.rest.principals.ApiKeyPrincipal of a presented key; AuthenticationFailed (401)."""
+    from contexts.core.accounts import api_keys
+
+    return api_keys.principal_for(raw)
+
+
+def customer_principal(*, customer_id: str | None):
+    """The crm.rest.principals.CustomerPrincipal of an active customer, or None."""
+    from contexts.core import selectors
+
+    return selectors.customer_principal(customer_id=customer_id)

@@ -3,7 +3,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
 class StaffJWTScheme(OpenApiAuthenticationExtension):
-    target_class = "contexts.core.auth.TenantJWTAuthentication"
+    target_class = "crm.rest.authentication.TenantJWTAuthentication"
     name = "staffJWT"
 
     def get_security_definition(self, auto_schema):
@@ -12,7 +12,7 @@ class StaffJWTScheme(OpenApiAuthenticationExtension):
 
 
 class CustomerJWTScheme(OpenApiAuthenticationExtension):
-    target_class = "contexts.core.auth.CustomerJWTAuthentication"
+    target_class = "crm.rest.authentication.CustomerJWTAuthentication"
     name = "customerJWT"
 
     def get_security_definition(self, auto_schema):
@@ -21,7 +21,7 @@ class CustomerJWTScheme(OpenApiAuthenticationExtension):
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
-    target_class = "contexts.core.auth.ApiKeyAuthentication"
+    target_class = "crm.rest.authentication.ApiKeyAuthentication"
     name = "apiKey"
 
     def get_security_definition(self, auto_schema):
@@ -30,7 +30,7 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
 
 
 class ShopperOrStaffJWTScheme(OpenApiAuthenticationExtension):
-    target_class = "contexts.core.auth.ShopperOrStaffJWT"
+    target_class = "crm.rest.authentication.ShopperOrStaffJWT"
     name = "shopperOrStaffJWT"
 
     def get_security_definition(self, auto_schema):

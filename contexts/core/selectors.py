@@ -1,9 +1,53 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import uuid
 
-from contexts.core.models import Client
+from django.db import connection
+from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
+
+from contexts.core.data import ClientSummary, OrganisationProfile
+from contexts.core.models import Client, Customer
 
 
 def client_list() -> QuerySet[Client]:
     return Client.objects.all()
+
+
+def _summary(c: Client) -> ClientSummary:
+    return ClientSummary(id=c.id, kind=c.kind, display_name=c.display_name, email=c.email, siren=c.siren,
+                         vat_number=c.vat_number, address_line=c.address_line, postal_code=c.postal_code,
+                         city=c.city, country=c.country)
+
+
+def clients_by_ids(*, ids) -> dict[uuid.UUID, ClientSummary]:
+    """One query whatever the number of ids."""
+    return {c.id: _summary(c) for c in Client.objects.filter(id__in=ids)}
+
+
+def client_links(*, ids) -> dict[uuid.UUID, tuple[str, str]]:
+    links = {}
+    for key, summary in clients_by_ids(ids=ids).items():
+        try:
+            url = reverse("admin:core_client_change", args=[key])
+        except NoReverseMatch:
+            url = ""
+        links[key] = (summary.display_name, url)
+    return links
+
+
+def current_organisation() -> OrganisationProfile:
+    org = connection.tenant
+    return OrganisationProfile(
+        schema_name=org.schema_name, name=org.name, legal_name=org.legal_name or org.name, siren=org.siren,
+        vat_number=org.vat_number, address_line=getattr(org, "address_line", ""),
+        postal_code=getattr(org, "postal_code", ""), city=getattr(org, "city", ""),
+        country=getattr(org, "country", "FR") or "FR", email=getattr(org, "email", ""), iban=getattr(org, "iban", ""),
+    )
+
+
+def customer_principal(*, customer_id):
+    from crm.rest.principals import CustomerPrincipal
+
+    customer = Customer.objects.filter(pk=customer_id, is_active=True).first() if customer_id else None
+    return CustomerPrincipal(customer_id=str(customer.pk), email=customer.email) if customer else None

@@ -4,7 +4,8 @@ from __future__ import annotations
 from django.db import transaction
 
 from contexts.core.events import ClientCreated
-from contexts.core.models import Client
+from contexts.core.data import CustomerSummary
+from contexts.core.models import Client, Customer
 from crm import eventbus
 
 
@@ -17,3 +18,15 @@ def client_create(*, kind: str, first_name: str = "", last_name: str = "", compa
         client.save()
         eventbus.publish(ClientCreated(client_id=client.id))
     return client
+
+
+def client_for_customer(*, customer_id) -> CustomerSummary:
+    """The CRM client behind an online-shop customer, created on first need."""
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update().get(pk=customer_id)
+        if customer.client_id is None:
+            customer.client = client_create(kind="person", first_name=customer.first_name,
+                                            last_name=customer.last_name or customer.email.split("@")[0],
+                                            email=customer.email, phone=customer.phone)
+            customer.save(update_fields=["client"])
+    return CustomerSummary(id=customer.id, email=customer.email, client_id=customer.client_id)

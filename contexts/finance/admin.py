@@ -9,11 +9,6 @@ from crm.adminkit import ModelAdmin, ReadOnlyInline, StackedInline, TabularInlin
 from crm.rest.errors import DomainError
 
 
-def _client_links(ids):
-    from contexts.core import api as core_api
-
-    return core_api.client_links(ids=ids)
-
 
 class InvoiceLineInline(TabularInline):
     model = InvoiceLine
@@ -75,7 +70,7 @@ class AllocationInline(ReadOnlyInline):
 @admin.register(Invoice)
 class InvoiceAdmin(ModelAdmin):
     list_display = ("__str__", "kind", "status", "client", "issue_date", "due_date", "total_gross")
-    cross_context_links = {"client_id": _client_links}
+    cross_context_links = {"client_id": "client"}
     client = cross_context_link("client_id", "client")
     list_filter = ("kind", "status", "issue_date")
     search_fields = ("number", "buyer_name", "client_id")
@@ -172,7 +167,7 @@ class RefundInline(ReadOnlyInline):
 @admin.register(Payment)
 class PaymentAdmin(ModelAdmin):
     list_display = ("created_at", "method", "status", "amount", "refunded_amount", "reference", "client")
-    cross_context_links = {"client_id": _client_links}
+    cross_context_links = {"client_id": "client"}
     client = cross_context_link("client_id", "client")
     list_filter = ("method", "status")
     search_fields = ("reference", "stripe_payment_intent", "=client_id")

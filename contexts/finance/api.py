@@ -185,16 +185,6 @@ def order_invoice_pdf(*, order_id: uuid.UUID) -> InvoicePdf | None:
         return InvoicePdf(number=invoice.number, content=fh.read())
 
 
-def check_plan_limit(*, resource: str, current: int) -> None:
-    """Raises PlanLimitReached (402) when the current tenant's plan allows no more `resource`
-    ("users", "locations"). Tenants without a subscription have no limit."""
-    from django.db import connection
-
-    from contexts.finance.billing import services
-
-    services.check_limit(schema_name=connection.schema_name, resource=resource, current=current)
-
-
 @dataclass(frozen=True)
 class InvoiceShare:
     """A part of an invoice, excl. VAT, with the net amount of each line's variant."""

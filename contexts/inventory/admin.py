@@ -5,11 +5,6 @@ from crm.adminkit import ModelAdmin, ReadOnlyAdmin, TabularInline, cross_context
 from contexts.inventory.models import Location, Reservation, StockAlert, StockItem, StockMovement, Transfer, TransferLine
 
 
-def _variant_links(ids):
-    from contexts.catalog import api as catalog_api
-
-    return catalog_api.variant_links(ids=ids)
-
 
 @admin.register(Location)
 class LocationAdmin(ModelAdmin):
@@ -26,7 +21,7 @@ class LocationAdmin(ModelAdmin):
 @admin.register(StockItem)
 class StockItemAdmin(ModelAdmin):
     list_display = ("variant", "location", "on_hand", "reserved", "reorder_point")
-    cross_context_links = {"variant_id": _variant_links}
+    cross_context_links = {"variant_id": "variant"}
     variant = cross_context_link("variant_id", "article")
     list_filter = ("location",)
     search_fields = ("=variant_id", "=product_id")
@@ -47,7 +42,7 @@ class StockItemAdmin(ModelAdmin):
 @admin.register(StockMovement)
 class StockMovementAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "kind", "variant", "location", "quantity", "reference")
-    cross_context_links = {"variant_id": _variant_links}
+    cross_context_links = {"variant_id": "variant"}
     variant = cross_context_link("variant_id", "article")
     list_filter = ("kind", "location")
     search_fields = ("=variant_id", "reference")
@@ -57,7 +52,7 @@ class StockMovementAdmin(ReadOnlyAdmin):
 @admin.register(Reservation)
 class ReservationAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "variant", "location", "quantity", "reference", "status", "expires_at")
-    cross_context_links = {"variant_id": _variant_links}
+    cross_context_links = {"variant_id": "variant"}
     variant = cross_context_link("variant_id", "article")
     list_filter = ("status", "location")
     search_fields = ("=variant_id", "reference")
@@ -81,7 +76,7 @@ class TransferAdmin(ReadOnlyAdmin):
 @admin.register(StockAlert)
 class StockAlertAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "variant", "location", "available", "reorder_point", "is_open")
-    cross_context_links = {"variant_id": _variant_links}
+    cross_context_links = {"variant_id": "variant"}
     variant = cross_context_link("variant_id", "article")
     list_filter = ("is_open", "location")
     list_select_related = ("location",)

@@ -17,7 +17,7 @@ from contexts.inventory.models import (
     Location, MovementKind, Reservation, ReservationStatus, StockAlert, StockItem, StockMovement, Transfer,
     TransferLine, TransferStatus,
 )
-from contexts.finance import api as finance_api
+from contexts.core import api as core_api
 from crm import audit, eventbus
 from crm.rest.errors import DomainError, InvalidInput, NotFound
 
@@ -61,7 +61,7 @@ def location_create(*, code: str, name: str, kind: str, serves_web: bool = False
         raise InvalidInput("A location is a shop or a warehouse.", field="kind")
     if Location.objects.filter(code=code).exists():
         raise InvalidInput("This code is used.", field="code")
-    finance_api.check_plan_limit(resource="locations", current=Location.objects.filter(is_active=True).count())
+    core_api.check_plan_limit(resource="locations", current=Location.objects.filter(is_active=True).count())
     return Location.objects.create(code=code, name=name, kind=kind, serves_web=serves_web)
 
 

@@ -60,7 +60,7 @@ def demo_shop(committed_tenant, stripe_api):
 
     from contexts.commercial.services import carts, checkout
     from contexts.core.accounts.models import User
-    from contexts.core.tenancy.demo_data import seed_demo
+    from config.demo.data import seed_demo
     from tests.factories import commercial as f
 
     seed_demo(rng=random.Random(7), password="demo-comptoir")

@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
     content_type_conformance, negative_data_rejection, response_schema_conformance, status_code_conformance,
 )
 
-from contexts.core import auth
+from crm.rest import authentication as auth
 from tests.factories import commercial as fc
 from tests.factories.core import StaffFactory
 

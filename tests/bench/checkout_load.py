@@ -72,7 +72,7 @@ def prepare(orders: int, stripe_base: str) -> tuple[str, list[str]]:
     django.setup()
     from django_tenants.utils import tenant_context
 
-    from contexts.core import auth
+    from crm.rest import authentication as auth
     from contexts.core.models import Customer
     from contexts.core.tenancy.models import Organisation
     from contexts.core.tenancy.services import provision_tenant

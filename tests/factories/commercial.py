@@ -20,6 +20,6 @@ def stocked_variant(units=10, price="25.00", name="Écharpe en laine"):
 
 
 def customer_token(c: Customer) -> str:
-    from contexts.core import auth
+    from crm.rest import authentication as auth
 
     return str(auth.customer_tokens(c).access_token)

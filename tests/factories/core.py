@@ -16,6 +16,12 @@ class StaffFactory(DjangoModelFactory):
     role = "viewer"
     password = factory.django.Password("pass-Comptoir-2026")
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from contexts.core.accounts import services
+
+        return services.user_add(model_class(*args, **kwargs))  # as the admin: the plan's seats checked
+
 
 class PersonClientFactory(DjangoModelFactory):
     class Meta:

@@ -2,13 +2,9 @@
 shop); staff and API keys holding `catalog.view_product` get the richer staff view."""
 from rest_framework import authentication, throttling
 
-from contexts.core import api as core_api
+from crm.rest.authentication import ApiKeyAuthentication, ShopperOrStaffJWT
 
-_CustomerJWT, _StaffJWT, ApiKeyAuth, _IsCustomer = core_api.auth_classes()
-ShopperOrStaffJWT = core_api.shopper_or_staff_auth_class()
-
-
-STOREFRONT_AUTHENTICATION = [ShopperOrStaffJWT, ApiKeyAuth, authentication.SessionAuthentication]
+STOREFRONT_AUTHENTICATION = [ShopperOrStaffJWT, ApiKeyAuthentication, authentication.SessionAuthentication]
 
 
 def is_staff_reader(request) -> bool:

@@ -10,11 +10,13 @@ from rest_framework.views import APIView
 
 from contexts.commercial.models import Order
 from contexts.commercial.services import carts, checkout, orders
-from contexts.core import api as core_api
+from crm.rest.authentication import ApiKeyAuthentication as ApiKeyAuth
+from crm.rest.authentication import CustomerJWTAuthentication as CustomerJWT
+from crm.rest.authentication import ShopperOrStaffJWT
+from crm.rest.permissions import IsCustomer
 from crm.rest.schema import paginated
 from crm.rest.parsers import PG_INTEGER_MAX
 
-CustomerJWT, StaffJWT, ApiKeyAuth, IsCustomer = core_api.auth_classes()
 
 
 def _customer_id(request):
@@ -182,7 +184,7 @@ def _orders():
 class StaffOrOwnCustomerView(APIView):
     """Staff with the view permission on orders, or a customer (the view limits them to their own)."""
 
-    authentication_classes = [core_api.shopper_or_staff_auth_class(), ApiKeyAuth]
+    authentication_classes = [ShopperOrStaffJWT, ApiKeyAuth]
     queryset = Order.objects.none()
 
     def get_permissions(self):

@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
+from contexts.core.accounts import services
 from contexts.core.accounts.models import User
 from crm.adminkit import ModelAdmin
 
@@ -28,6 +29,11 @@ class UserAdmin(BaseUserAdmin, ModelAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "password1", "password2", "role")}),)
     readonly_fields = ("last_login", "date_joined")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        services.user_add(obj)
 
     def _is_owner(self, request) -> bool:
         return request.user.is_superuser or getattr(request.user, "role", None) == "owner"

@@ -18,13 +18,6 @@ class User(AbstractUser):
     role = models.CharField(verbose_name="rôle", max_length=20, choices=Role.choices, default=Role.VIEWER)
 
     def save(self, *args, **kwargs):
-        if self._state.adding and self.is_active:
-            from django.db import connection
-
-            if connection.schema_name != "public":
-                from contexts.finance import api as finance_api
-
-                finance_api.check_plan_limit(resource="users", current=User.objects.filter(is_active=True).count())
         super().save(*args, **kwargs)
         self.apply_role()
 

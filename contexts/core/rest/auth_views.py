@@ -12,7 +12,8 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from contexts.core import auth
+from contexts.core.accounts import lockout
+from crm.rest import authentication as auth, permissions, throttling
 from contexts.core.models import Customer, CustomerAddress
 from crm.rest.errors import DomainError
 
@@ -37,7 +38,7 @@ class LoginInput(serializers.Serializer):
 class PublicView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [auth.TenantRateThrottle, auth.LoginRateThrottle]
+    throttle_classes = [throttling.TenantRateThrottle, throttling.LoginRateThrottle]
 
     def get_authenticate_header(self, request):
         return 'Bearer realm="api"'  # a bad token or password is a 401, not a 403
@@ -51,9 +52,9 @@ class TokenObtainView(PublicView):
         data = LoginInput(data=request.data)
         data.is_valid(raise_exception=True)
         username, password = data.validated_data["username"], data.validated_data["password"]
-        if auth.is_locked(username, request):
+        if lockout.is_locked(username, request):
             raise TooManyAttempts("Too many failed attempts: try again in a few minutes.", field="username")
-        if auth.must_slow_down(request):
+        if lockout.must_slow_down(request):
             raise TooManyAttempts("Too many failed attempts from this address: try again in a few seconds.",
                                   field="username")
         # The backend would check both again: it is also the admin's login, which has no view of ours.
@@ -166,22 +167,22 @@ class CustomerLoginView(PublicView):
         data.is_valid(raise_exception=True)
         email = data.validated_data["email"].strip().lower()
         lock_name = f"customer:{email}"
-        if auth.is_locked(lock_name, request):
+        if lockout.is_locked(lock_name, request):
             raise TooManyAttempts("Too many failed attempts: try again in a few minutes.", field="email")
-        if auth.must_slow_down(request):
+        if lockout.must_slow_down(request):
             raise TooManyAttempts("Too many failed attempts from this address: try again in a few seconds.",
                                   field="email")
         customer = Customer.objects.filter(email__iexact=email, is_active=True).first()
         if customer is None or not customer.check_password(data.validated_data["password"]):
-            auth.register_failure(lock_name, request)
+            lockout.register_failure(lock_name, request)
             raise InvalidCredentials("Wrong e-mail or password.", field="password")
-        auth.clear_failures(lock_name, request)
+        lockout.clear_failures(lock_name, request)
         return Response(_customer_tokens(customer))
 
 
 class CustomerView(APIView):
     authentication_classes = [auth.CustomerJWTAuthentication]
-    permission_classes = [auth.IsCustomer]
+    permission_classes = [permissions.IsCustomer]
 
     def customer(self, request) -> Customer:
         return Customer.objects.get(pk=request.user.customer_id)

@@ -21,6 +21,11 @@ class Organisation(TenantMixin):
     email = models.EmailField(verbose_name="e-mail", blank=True)
     iban = models.CharField(verbose_name="IBAN", max_length=34, blank=True)
     is_active = models.BooleanField(verbose_name="actif", default=True)
+    # Entitlements of its plan, kept here by finance's billing (empty: no subscription, no limit).
+    plan_name = models.CharField(verbose_name="formule", max_length=60, blank=True)
+    plan_cancelled = models.BooleanField(verbose_name="abonnement annulé", default=False)
+    max_users = models.PositiveIntegerField(verbose_name="utilisateurs max.", null=True, blank=True)
+    max_locations = models.PositiveIntegerField(verbose_name="emplacements max.", null=True, blank=True)
     created_at = models.DateTimeField(verbose_name="créé le", auto_now_add=True)
 
     auto_create_schema = True

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from contexts.finance.billing import services
 from contexts.finance.billing.models import Plan, Subscription, SubscriptionCharge
 from crm.adminkit import ModelAdmin, TabularInline
 from crm.platform import platform_site
@@ -27,3 +28,7 @@ class SubscriptionAdmin(ModelAdmin):
     list_select_related = ("plan",)
     readonly_fields = ("stripe_customer", "stripe_payment_method", "created_at")
     inlines = [ChargeInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.sync_entitlements(obj)

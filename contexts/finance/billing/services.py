@@ -9,14 +9,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from contexts.core import api as core_api
 from contexts.finance.billing.models import Plan, Subscription, SubscriptionCharge, SubscriptionStatus
 from contexts.finance.gateways import stripe_gateway
-from crm.rest.errors import DomainError, InvalidInput
+from crm.rest.errors import InvalidInput
 
-
-class PlanLimitReached(DomainError):
-    code = "plan_limit_reached"
-    status_code = 402
+PlanLimitReached = core_api.PlanLimitReached  # the limits are enforced by core, beside the tenant
 
 
 def subscribe(*, schema_name: str, plan_code: str, email: str, payment_method: str) -> Subscription:
@@ -33,6 +31,7 @@ def subscribe(*, schema_name: str, plan_code: str, email: str, payment_method: s
         sub = Subscription.objects.create(schema_name=schema_name, plan=plan, stripe_customer=customer,
                                           stripe_payment_method=payment_method,
                                           current_period_end=timezone.localdate())
+        sync_entitlements(sub)
         with gateway_errors():
             _charge(sub, today=timezone.localdate())
         sub.refresh_from_db()
@@ -76,15 +75,9 @@ def charge_due(*, today: datetime.date | None = None) -> int:
     return n
 
 
-def check_limit(*, schema_name: str, resource: str, current: int) -> None:
-    """Raises PlanLimitReached when adding one more `resource` would pass the plan's limit.
-    No subscription (trial, platform-managed tenants): no limit."""
-    with schema_context("public"):
-        sub = Subscription.objects.select_related("plan").filter(schema_name=schema_name).first()
-    if sub is None:
-        return
-    limit = {"users": sub.plan.max_users, "locations": sub.plan.max_locations}.get(resource)
-    if sub.status == SubscriptionStatus.CANCELLED:
-        raise PlanLimitReached("The subscription is cancelled.", field=resource)
-    if limit is not None and current + 1 > limit:
-        raise PlanLimitReached(f"The {sub.plan.name} plan allows {limit} {resource}.", field=resource)
+def sync_entitlements(sub: Subscription) -> None:
+    """The plan's limits, kept beside the organisation (core enforces them): on subscribing,
+    and whenever the platform admin changes the plan or the status."""
+    core_api.set_plan_entitlements(schema_name=sub.schema_name, plan_name=sub.plan.name, max_users=sub.plan.max_users,
+                                   max_locations=sub.plan.max_locations,
+                                   cancelled=sub.status == SubscriptionStatus.CANCELLED)

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 import pytest
 
 from contexts.catalog.models import Product, Variant
-from contexts.core import auth
+from crm.rest import authentication as auth
 from tests.conftest import make_api_client
 from tests.factories import catalog as f
 from tests.factories import commercial as fc

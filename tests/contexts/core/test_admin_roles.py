@@ -97,9 +97,9 @@ def test_every_add_and_change_page_answers_as_the_role_allows_and_never_fails(te
 def test_a_key_minted_before_the_fix_keeps_only_its_creators_rights(tenant, api):
     """yanis (cashier... or a viewer) minted an administrator's key before owners and admins alone
     could: when used, it holds only what its creator's role also grants."""
-    from contexts.core import auth
+    from contexts.core.accounts import api_keys
 
-    key, prefix, secret_hash = auth.new_api_key()
+    key, prefix, secret_hash = api_keys.new_api_key()
     ApiKey.objects.create(name="ancienne", role="admin", prefix=prefix, secret_hash=secret_hash,
                           created_by=StaffFactory(role="viewer"))
     api.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")

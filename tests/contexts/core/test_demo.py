@@ -6,7 +6,7 @@ import pytest
 from contexts.catalog.models import Product, Variant
 from contexts.commercial.models import Contract
 from contexts.core.models import Client
-from contexts.core.tenancy.demo_data import seed_demo
+from config.demo.data import seed_demo
 from contexts.finance.models import Invoice
 from contexts.inventory.models import Location, StockItem
 

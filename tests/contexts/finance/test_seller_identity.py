@@ -61,7 +61,7 @@ def test_a_checkout_for_a_tenant_without_iban_is_refused_before_the_card_is_char
 
 
 def test_the_demo_organisation_has_a_complete_legal_identity(tenant):
-    from contexts.core.tenancy import demo_data
+    from config.demo import data as demo_data
 
     give_legal_identity(tenant, **{k: "" for k in ("siren", "vat_number", "address_line", "postal_code", "city", "iban")})
     assert demo_data._ensure_legal_identity()

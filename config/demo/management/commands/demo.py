@@ -4,7 +4,7 @@ import random
 from django.core.management.base import BaseCommand
 from django_tenants.utils import tenant_context
 
-from contexts.core.tenancy.demo_data import seed_demo
+from config.demo.data import seed_demo
 from contexts.core.tenancy.models import Organisation
 from contexts.core.tenancy.services import provision_tenant
 

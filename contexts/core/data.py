@@ -1,0 +1,47 @@
+"""The data classes core's api returns: frozen, stdlib only."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ClientSummary:
+    id: uuid.UUID
+    kind: str
+    display_name: str
+    email: str
+    siren: str = ""
+    vat_number: str = ""
+    address_line: str = ""
+    postal_code: str = ""
+    city: str = ""
+    country: str = "FR"
+
+    @property
+    def is_business(self) -> bool:
+        return self.kind == "company"
+
+
+@dataclass(frozen=True)
+class OrganisationProfile:
+    """The current tenant as a seller: what invoices and receipts print."""
+
+    schema_name: str
+    name: str
+    legal_name: str
+    siren: str
+    vat_number: str
+    address_line: str
+    postal_code: str
+    city: str
+    country: str
+    email: str
+    iban: str
+
+
+@dataclass(frozen=True)
+class CustomerSummary:
+    id: uuid.UUID
+    email: str
+    client_id: uuid.UUID

@@ -1,0 +1,36 @@
+"""The plan's limits of the current organisation, kept beside it (finance's billing sets them
+when a subscription starts or changes): services ask before adding a user or a location."""
+from __future__ import annotations
+
+from contexts.core.tenancy.models import Organisation
+from crm import tenancy
+from crm.rest.errors import DomainError
+
+RESOURCES = {"users": "max_users", "locations": "max_locations"}
+
+
+class PlanLimitReached(DomainError):
+    code = "plan_limit_reached"
+    status_code = 402
+
+
+def check_limit(*, resource: str, current: int) -> None:
+    """Raises PlanLimitReached when one more `resource` would pass the plan's limit; an
+    organisation without a plan (trial, platform-managed) has none. One query."""
+    if tenancy.is_public():
+        return
+    org = Organisation.objects.filter(schema_name=tenancy.current_schema()).values(
+        "plan_name", "plan_cancelled", RESOURCES[resource]).first()
+    if org is None or not org["plan_name"]:
+        return
+    if org["plan_cancelled"]:
+        raise PlanLimitReached("The subscription is cancelled.", field=resource)
+    limit = org[RESOURCES[resource]]
+    if limit is not None and current + 1 > limit:
+        raise PlanLimitReached(f"The {org['plan_name']} plan allows {limit} {resource}.", field=resource)
+
+
+def set_entitlements(*, schema_name: str, plan_name: str, max_users: int | None, max_locations: int | None,
+                     cancelled: bool = False) -> None:
+    Organisation.objects.filter(schema_name=schema_name).update(
+        plan_name=plan_name, max_users=max_users, max_locations=max_locations, plan_cancelled=cancelled)
