@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from contexts.inventory import services
+from contexts.inventory.services import stock
 from crm.adminkit import ModelAdmin, ReadOnlyAdmin, TabularInline, cross_context_link
 from contexts.inventory.models import Location, Reservation, StockAlert, StockItem, StockMovement, Transfer, TransferLine
 
@@ -14,7 +14,7 @@ class LocationAdmin(ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
-        created = services.location_create(code=obj.code, name=obj.name, kind=obj.kind, serves_web=obj.serves_web)
+        created = stock.location_create(code=obj.code, name=obj.name, kind=obj.kind, serves_web=obj.serves_web)
         obj.pk = created.pk
 
 
@@ -35,7 +35,7 @@ class StockItemAdmin(ModelAdmin):
     def save_model(self, request, obj, form, change):
         """The reorder point goes through the service: audited, and the low-stock check runs."""
         if "reorder_point" in form.changed_data:
-            services.set_reorder_point(variant_id=obj.variant_id, location_id=obj.location_id,
+            stock.set_reorder_point(variant_id=obj.variant_id, location_id=obj.location_id,
                                        reorder_point=obj.reorder_point)
 
 
@@ -51,11 +51,11 @@ class StockMovementAdmin(ReadOnlyAdmin):
 
 @admin.register(Reservation)
 class ReservationAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "variant", "location", "quantity", "reference", "status", "expires_at")
+    list_display = ("created_at", "variant", "location", "quantity", "reference", "owner", "status", "expires_at")
     cross_context_links = {"variant_id": "variant"}
     variant = cross_context_link("variant_id", "article")
     list_filter = ("status", "location")
-    search_fields = ("=variant_id", "reference")
+    search_fields = ("=variant_id", "reference", "owner")
     list_select_related = ("location",)
 
 

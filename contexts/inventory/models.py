@@ -96,7 +96,9 @@ class Reservation(models.Model):
     variant_id = models.UUIDField(verbose_name="variante")
     location = models.ForeignKey(Location, verbose_name="emplacement", on_delete=models.PROTECT, related_name="reservations")
     quantity = models.PositiveIntegerField(verbose_name="quantité")
-    reference = models.CharField(verbose_name="référence", max_length=100, help_text="qui la détient, p. ex. cart:<id> ou order:<id>")
+    reference = models.CharField(verbose_name="référence", max_length=100)
+    owner = models.CharField(verbose_name="détenteur", max_length=100, blank=True, db_index=True,
+                             help_text="qui la détient (une clé du contexte appelant, opaque ici)")
     status = models.CharField(verbose_name="état", max_length=10, choices=ReservationStatus.choices, default=ReservationStatus.ACTIVE)
     expires_at = models.DateTimeField(verbose_name="expire le")
     created_at = models.DateTimeField(verbose_name="créé le", auto_now_add=True)

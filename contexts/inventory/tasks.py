@@ -7,6 +7,8 @@ from crm.jobs import tenant_job
 @tenant_job(schedule=crontab(minute="*"))
 @shared_task(name="inventory.release_expired_reservations")
 def release_expired_reservations() -> int:
-    from contexts.inventory import services
+    from django.utils import timezone
 
-    return services.release_expired()
+    from contexts.inventory.services import reservations
+
+    return reservations.release_expired(now=timezone.now())

@@ -13,11 +13,10 @@ from django.utils import timezone
 
 from contexts.catalog import api as catalog_api
 from contexts.commercial.models import Cart, CartItem, CartStatus
-from contexts.inventory import api as inventory_api
+from contexts.commercial.services import holds
 from crm.money import cents
 from crm.rest.errors import InvalidInput, NotFound
 
-RESERVATION_TTL = 30 * 60
 FREE_SHIPPING_FROM = Decimal("60.00")
 SHIPPING_FEE = Decimal("4.90")
 SHIPPING_VAT = Decimal("20.00")
@@ -94,8 +93,8 @@ def _attach(cart: Cart, customer_id: uuid.UUID) -> None:
     """At login: the anonymous cart becomes the customer's, merged with their other open cart."""
     with transaction.atomic():
         for other in Cart.objects.select_for_update().filter(customer_id=customer_id, status=CartStatus.OPEN).exclude(pk=cart.pk):
+            holds.release(cart_id=other.id)
             for item in other.items.all():
-                inventory_api.release_reference(reference=f"{other.reference}:{item.variant_id}")
                 _set_quantity(cart, item.variant_id, item.quantity + _quantity(cart, item.variant_id))
             other.status = CartStatus.ABANDONED
             other.save(update_fields=["status"])
@@ -110,13 +109,11 @@ def _quantity(cart: Cart, variant_id) -> int:
 def _set_quantity(cart: Cart, variant_id: uuid.UUID, quantity: int) -> None:
     """Holds exactly `quantity` units of the variant for this cart (a new reservation replaces
     the old one: inventory never holds more than is there)."""
-    reference = f"{cart.reference}:{variant_id}"
     with transaction.atomic():
-        inventory_api.release_reference(reference=reference)
+        holds.hold(cart_id=cart.id, variant_id=variant_id, quantity=quantity)
         if quantity <= 0:
             CartItem.objects.filter(cart=cart, variant_id=variant_id).delete()
             return
-        inventory_api.reserve(variant_id=variant_id, quantity=quantity, reference=reference, ttl_seconds=RESERVATION_TTL)
         CartItem.objects.update_or_create(cart=cart, variant_id=variant_id, defaults={"quantity": quantity})
 
 
@@ -154,8 +151,7 @@ def discard(*, session_id: str, customer_id: uuid.UUID | None = None) -> None:
         cart = _open_cart(session_id, customer_id, create=False, lock=True)
         if cart is None:
             raise NotFound("No open cart for this session.", field="session_id")
-        for item in cart.items.all():
-            inventory_api.release_reference(reference=f"{cart.reference}:{item.variant_id}")
+        holds.release(cart_id=cart.id)
         cart.delete()
 
 
@@ -168,8 +164,7 @@ def abandon_idle(*, idle: datetime.timedelta = datetime.timedelta(hours=2)) -> i
     n = 0
     for cart in Cart.objects.filter(status=CartStatus.OPEN, updated_at__lt=timezone.now() - idle, recovery_sent_at__isnull=True):
         with transaction.atomic():
-            for item in cart.items.all():
-                inventory_api.release_reference(reference=f"{cart.reference}:{item.variant_id}")
+            holds.release(cart_id=cart.id)
             cart.recovery_sent_at = timezone.now()
             cart.save(update_fields=["recovery_sent_at"])
             if cart.customer_id:

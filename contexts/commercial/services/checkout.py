@@ -35,10 +35,9 @@ from django.utils import timezone
 
 from contexts.commercial.events import OrderCancelled, OrderPaid, OrderPlaced
 from contexts.commercial.models import Cart, CartStatus, Order, OrderLine, OrderStatus, OrderStatusChange
-from contexts.commercial.services import carts, orders
+from contexts.commercial.services import carts, holds, orders
 from contexts.core import api as core_api
 from contexts.finance import api as finance_api
-from contexts.inventory import api as inventory_api
 from crm import eventbus
 from crm.rest.errors import DomainError, InvalidInput
 
@@ -81,13 +80,11 @@ def _place(*, session_id: str, customer_id: uuid.UUID, idempotency_key: str, fin
         priced = carts.totals(cart)
         if not priced.lines:
             raise EmptyCart("The cart is empty.", field="session_id")
-        held = inventory_api.active_reservations(reference_prefix=f"{cart.reference}:")
+        held = holds.held(cart_id=cart.id)
         for line in priced.lines:
             if held.get(line.variant_id, 0) < line.quantity:  # the hold expired: take it again or refuse
-                inventory_api.release_reference(reference=f"{cart.reference}:{line.variant_id}")
-                inventory_api.reserve(variant_id=line.variant_id, quantity=line.quantity,
-                                      reference=f"{cart.reference}:{line.variant_id}", ttl_seconds=carts.RESERVATION_TTL)
-        inventory_api.extend_holds(reference_prefix=f"{cart.reference}:", until=_hold_until())
+                holds.hold(cart_id=cart.id, variant_id=line.variant_id, quantity=line.quantity)
+        holds.keep_until(cart_id=cart.id, until=_hold_until())
         client = core_api.client_for_customer(customer_id=customer_id)
         order = Order.objects.create(idempotency_key=idempotency_key, request_fingerprint=fingerprint, customer_id=customer_id, client_id=client.client_id,
                                      cart_id=cart.id, subtotal=priced.subtotal, shipping_fee=priced.shipping_fee,
@@ -116,11 +113,6 @@ def _invoice_lines(order: Order) -> list[dict]:
     return lines
 
 
-def _release(order: Order) -> None:
-    for item in order.lines.all():
-        inventory_api.release_reference(reference=f"cart:{order.cart_id}:{item.variant_id}")
-
-
 def _reopen_cart(order: Order) -> None:
     """After a refused payment the customer may try another card: the cart opens again (its
     stock is held again at the next checkout), unless the session has another open cart."""
@@ -136,7 +128,7 @@ def cancel_unpaid(*, order_id: uuid.UUID, reason: str, note: str = "", reopen_ca
         order = Order.objects.select_for_update().get(pk=order_id)
         if order.status != OrderStatus.PLACED:
             return order
-        _release(order)
+        holds.release(cart_id=order.cart_id)
         orders.transition(order, OrderStatus.CANCELLED, note=(note or reason)[:200])
         eventbus.publish(OrderCancelled(order_id=order.id, reason=reason))
         if reopen_cart:
@@ -153,7 +145,7 @@ def complete_paid(*, order_id: uuid.UUID, payment_id: uuid.UUID) -> Order:
             if order.status == OrderStatus.CANCELLED:
                 logger.error("payment %s received for cancelled order %s: refund it by hand", payment_id, order_id)
             return order
-        inventory_api.commit_reference(reference_prefix=f"cart:{order.cart_id}:", sale_reference=f"order:{order.id}")
+        holds.sell(cart_id=order.cart_id, order_id=order.id)
         invoice = finance_api.invoice_for_order(order_id=order.id, client_id=order.client_id, lines=_invoice_lines(order))
         order.payment_id, order.invoice_number = payment_id, invoice.number
         order.save(update_fields=["payment_id", "invoice_number"])

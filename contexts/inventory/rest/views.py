@@ -6,8 +6,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from contexts.inventory import services
+from contexts.inventory import selectors
 from contexts.inventory.models import Location, Reservation, StockAlert, StockItem, StockMovement, Transfer
+from contexts.inventory.services import reservations, stock, transfers
 from crm.rest.schema import results_of
 from crm.rest.parsers import PG_INTEGER_MAX
 
@@ -21,12 +22,12 @@ class LocationSerializer(serializers.ModelSerializer):
 
 class LocationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = LocationSerializer
-    queryset = Location.objects.all()
+    queryset = selectors.location_list()
     filterset_fields = ["kind", "is_active"]
 
     def perform_create(self, serializer):
         d = serializer.validated_data
-        serializer.instance = services.location_create(code=d["code"], name=d["name"], kind=d["kind"],
+        serializer.instance = stock.location_create(code=d["code"], name=d["name"], kind=d["kind"],
                                                        serves_web=d.get("serves_web", False))
 
 
@@ -44,7 +45,7 @@ class StockView(APIView):
 
     @extend_schema(responses={200: results_of("ProductStock", StockRow, product_id=serializers.UUIDField())})
     def get(self, request, product_id):
-        rows = StockItem.objects.filter(product_id=product_id).select_related("location").order_by("location__code", "variant_id")
+        rows = selectors.stock_of_product(product_id=product_id)
         return Response({"product_id": str(product_id), "results": StockRow(rows, many=True).data})
 
 
@@ -70,7 +71,7 @@ class ReserveView(APIView):
         data = ReserveInput(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        r = services.reserve(variant_id=d["variant_id"], quantity=d["quantity"], reference=d["reference"],
+        r = reservations.reserve(variant_id=d["variant_id"], quantity=d["quantity"], reference=d["reference"],
                              location_id=d.get("location_id"), ttl=datetime.timedelta(seconds=d["ttl_seconds"]))
         return Response(ReservationOutput(r).data, status=status.HTTP_201_CREATED)
 
@@ -114,10 +115,10 @@ class TransferView(APIView):
         data.is_valid(raise_exception=True)
         d = data.validated_data
         if d["action"] == "request":
-            t = services.transfer_request(source_id=d["source_id"], destination_id=d["destination_id"], lines=d["lines"])
+            t = transfers.transfer_request(source_id=d["source_id"], destination_id=d["destination_id"], lines=d["lines"])
         else:
-            t = getattr(services, f"transfer_{d['action']}")(transfer_id=d["transfer_id"])
-        t = Transfer.objects.prefetch_related("lines").get(pk=t.pk)
+            t = getattr(transfers, f"transfer_{d['action']}")(transfer_id=d["transfer_id"])
+        t = selectors.transfer_detail(transfer_id=t.pk)
         return Response(TransferOutput(t).data)
 
 
@@ -131,7 +132,7 @@ class AlertOutput(serializers.ModelSerializer):
 
 class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = AlertOutput
-    queryset = StockAlert.objects.select_related("location")
+    queryset = selectors.alert_list()
     filterset_fields = ["is_open"]
 
 
@@ -150,6 +151,5 @@ class ReceiptView(APIView):
     def post(self, request):
         data = ReceiptInput(data=request.data)
         data.is_valid(raise_exception=True)
-        item = services.receive(**data.validated_data)
-        item = StockItem.objects.select_related("location").get(pk=item.pk)
+        item = selectors.stock_row(item_id=stock.receive(**data.validated_data).pk)
         return Response(StockRow(item).data, status=status.HTTP_201_CREATED)

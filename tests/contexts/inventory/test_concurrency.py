@@ -6,7 +6,7 @@ import pytest
 from django.db.models import Sum
 from django.utils import timezone
 
-from contexts.inventory import services
+from contexts.inventory.services import reservations, stock
 from contexts.inventory.models import Reservation, StockItem
 from tests.concurrency import run_concurrently
 from tests.factories import inventory as f
@@ -17,11 +17,11 @@ pytestmark = pytest.mark.committed
 def test_fifty_concurrent_reservations_for_the_last_ten_units(committed_tenant):
     variant, _, shop = f.stocked(10)
     results = run_concurrently(
-        lambda i: services.reserve(variant_id=variant, quantity=1, reference=f"cart:{i}", location_id=shop.id),
+        lambda i: reservations.reserve(variant_id=variant, quantity=1, reference=f"cart:{i}", location_id=shop.id),
         50, tenant=committed_tenant)
     wins = [r for r in results if isinstance(r, Reservation)]
-    losses = [r for r in results if isinstance(r, services.InsufficientStock)]
-    assert (len(wins), len(losses)) == (10, 40), [r for r in results if not isinstance(r, (Reservation, services.InsufficientStock))]
+    losses = [r for r in results if isinstance(r, stock.InsufficientStock)]
+    assert (len(wins), len(losses)) == (10, 40), [r for r in results if not isinstance(r, (Reservation, stock.InsufficientStock))]
     item = StockItem.objects.get(variant_id=variant, location=shop)
     assert (item.on_hand, item.reserved) == (10, 10)
     assert Reservation.objects.filter(status="active").aggregate(s=Sum("quantity"))["s"] == 10
@@ -29,16 +29,16 @@ def test_fifty_concurrent_reservations_for_the_last_ten_units(committed_tenant):
 
 def test_concurrent_reservations_while_expired_ones_are_released(committed_tenant):
     variant, _, shop = f.stocked(15)
-    stale = [services.reserve(variant_id=variant, quantity=1, reference=f"cart:stale{i}", location_id=shop.id) for i in range(5)]
+    stale = [reservations.reserve(variant_id=variant, quantity=1, reference=f"cart:stale{i}", location_id=shop.id) for i in range(5)]
     Reservation.objects.filter(pk__in=[r.pk for r in stale]).update(expires_at=timezone.now() - datetime.timedelta(minutes=5))
 
     def act(i):
         if i % 10 == 0:  # five releasers among the reservers
-            return services.release_expired()
-        return services.reserve(variant_id=variant, quantity=1, reference=f"cart:{i}", location_id=shop.id)
+            return reservations.release_expired(now=timezone.now())
+        return reservations.reserve(variant_id=variant, quantity=1, reference=f"cart:{i}", location_id=shop.id)
 
     results = run_concurrently(act, 50, tenant=committed_tenant)
-    unexpected = [r for r in results if isinstance(r, Exception) and not isinstance(r, services.InsufficientStock)]
+    unexpected = [r for r in results if isinstance(r, Exception) and not isinstance(r, stock.InsufficientStock)]
     assert not unexpected, unexpected
     wins = [r for r in results if isinstance(r, Reservation)]
     released = sum(r for r in results if isinstance(r, int))

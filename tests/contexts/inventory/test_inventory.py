@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from contexts.inventory import api as inventory_api
-from contexts.inventory import services
+from contexts.inventory.services import ledger, reservations, stock, transfers
 from contexts.inventory.models import Reservation, StockAlert, StockItem, StockMovement
 from crm.models import OutboxEvent
 from crm.rest.errors import InvalidInput
@@ -21,13 +21,13 @@ def _item(variant_id, loc):
 
 def test_receipts_adjustments_counts_and_the_ledger_agree(tenant):
     variant, product, shop = f.stocked(10)
-    services.adjust(variant_id=variant, location_id=shop.id, delta=-2, reason="casse")
-    services.count(variant_id=variant, location_id=shop.id, counted=7)
+    stock.adjust(variant_id=variant, location_id=shop.id, delta=-2, reason="casse")
+    stock.count(variant_id=variant, location_id=shop.id, counted=7)
     assert _item(variant, shop).on_hand == 7
     assert list(StockMovement.objects.order_by("id").values_list("kind", "quantity")) == [
         ("receipt", 10), ("adjustment", -2), ("count", -1)]
-    assert services.rebuild_from_ledger()[(variant, shop.id)] == 7
-    assert services.ledger_mismatches() == []
+    assert ledger.rebuild_from_ledger()[(variant, shop.id)] == 7
+    assert ledger.ledger_mismatches() == []
 
 
 @pytest.mark.parametrize("sql", ["UPDATE inventory_stockmovement SET quantity = 99", "DELETE FROM inventory_stockmovement"])
@@ -40,17 +40,17 @@ def test_the_ledger_is_append_only_in_the_database(tenant, sql):
 
 def test_reserve_release_commit(tenant):
     variant, _, shop = f.stocked(5)
-    r = services.reserve(variant_id=variant, quantity=3, reference="cart:1")
+    r = reservations.reserve(variant_id=variant, quantity=3, reference="cart:1")
     assert (_item(variant, shop).reserved, inventory_api.availability(variant_ids=[variant])[variant].available) == (3, 2)
-    with pytest.raises(services.InsufficientStock) as err:
-        services.reserve(variant_id=variant, quantity=3, reference="cart:2")
+    with pytest.raises(stock.InsufficientStock) as err:
+        reservations.reserve(variant_id=variant, quantity=3, reference="cart:2")
     assert err.value.field == "quantity"
-    services.commit(reservation_id=r.id)
+    reservations.commit(reservation_id=r.id)
     item = _item(variant, shop)
     assert (item.on_hand, item.reserved) == (2, 0)
     assert StockMovement.objects.filter(kind="sale").get().quantity == -3
-    with pytest.raises(services.InvalidTransition):
-        services.release(reservation_id=r.id)
+    with pytest.raises(stock.InvalidTransition):
+        reservations.release(reservation_id=r.id)
 
 
 def test_a_web_reservation_takes_the_web_location_with_most_free_stock(tenant):
@@ -59,20 +59,20 @@ def test_a_web_reservation_takes_the_web_location_with_most_free_stock(tenant):
     big = f.location("warehouse", serves_web=True)
     variant, product = uuid.uuid4(), uuid.uuid4()
     for loc, q in ((shop, 50), (small, 2), (big, 8)):
-        services.receive(variant_id=variant, product_id=product, location_id=loc.id, quantity=q)
-    assert services.reserve(variant_id=variant, quantity=3, reference="cart:1").location_id == big.id
+        stock.receive(variant_id=variant, product_id=product, location_id=loc.id, quantity=q)
+    assert reservations.reserve(variant_id=variant, quantity=3, reference="cart:1").location_id == big.id
 
 
 def test_expiry_job_releases_only_expired_reservations_of_its_tenant(tenant, other_tenant):
     variant, _, shop = f.stocked(5)
-    old = services.reserve(variant_id=variant, quantity=2, reference="cart:old")
-    fresh = services.reserve(variant_id=variant, quantity=1, reference="cart:new")
+    old = reservations.reserve(variant_id=variant, quantity=2, reference="cart:old")
+    fresh = reservations.reserve(variant_id=variant, quantity=1, reference="cart:new")
     Reservation.objects.filter(pk=old.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
     with tenant_context(other_tenant):
         b_variant, _, _ = f.stocked(5)
-        b_old = services.reserve(variant_id=b_variant, quantity=2, reference="cart:b")
+        b_old = reservations.reserve(variant_id=b_variant, quantity=2, reference="cart:b")
         Reservation.objects.filter(pk=b_old.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
-    assert services.release_expired() == 1
+    assert reservations.release_expired(now=timezone.now()) == 1
     assert Reservation.objects.get(pk=old.pk).status == "expired"
     assert Reservation.objects.get(pk=fresh.pk).status == "active"
     assert _item(variant, shop).reserved == 1
@@ -83,38 +83,38 @@ def test_expiry_job_releases_only_expired_reservations_of_its_tenant(tenant, oth
 
 def test_low_stock_opens_one_alert_publishes_once_and_closes_on_restock(tenant):
     variant, product, shop = f.stocked(10, reorder_point=3)
-    services.sell_now(variant_id=variant, location_id=shop.id, quantity=7, reference="ticket:1")
-    services.sell_now(variant_id=variant, location_id=shop.id, quantity=1, reference="ticket:2")
+    stock.sell_now(variant_id=variant, location_id=shop.id, quantity=7, reference="ticket:1")
+    stock.sell_now(variant_id=variant, location_id=shop.id, quantity=1, reference="ticket:2")
     assert StockAlert.objects.filter(is_open=True).count() == 1
     assert OutboxEvent.objects.filter(name="inventory.stock.low.v1").count() == 1
     assert OutboxEvent.objects.get(name="inventory.stock.low.v1").payload["available"] == 3
-    services.receive(variant_id=variant, product_id=product, location_id=shop.id, quantity=10)
+    stock.receive(variant_id=variant, product_id=product, location_id=shop.id, quantity=10)
     assert not StockAlert.objects.filter(is_open=True).exists()
 
 
 def test_transfer_states_and_stock_in_transit(tenant):
     variant, product, warehouse = f.stocked(10, loc=f.location("warehouse"))
     shop = f.location("shop")
-    t = services.transfer_request(source_id=warehouse.id, destination_id=shop.id, lines=[{"variant_id": variant, "quantity": 4}])
-    with pytest.raises(services.InvalidTransition):
-        services.transfer_receive(transfer_id=t.id)
-    services.transfer_ship(transfer_id=t.id)
+    t = transfers.transfer_request(source_id=warehouse.id, destination_id=shop.id, lines=[{"variant_id": variant, "quantity": 4}])
+    with pytest.raises(stock.InvalidTransition):
+        transfers.transfer_receive(transfer_id=t.id)
+    transfers.transfer_ship(transfer_id=t.id)
     assert _item(variant, warehouse).on_hand == 6 and not StockItem.objects.filter(location=shop).exists()
-    services.transfer_receive(transfer_id=t.id)
+    transfers.transfer_receive(transfer_id=t.id)
     assert _item(variant, shop).on_hand == 4
-    assert services.ledger_mismatches() == []
-    too_much = services.transfer_request(source_id=warehouse.id, destination_id=shop.id, lines=[{"variant_id": variant, "quantity": 7}])
-    with pytest.raises(services.InsufficientStock):
-        services.transfer_ship(transfer_id=too_much.id)
+    assert ledger.ledger_mismatches() == []
+    too_much = transfers.transfer_request(source_id=warehouse.id, destination_id=shop.id, lines=[{"variant_id": variant, "quantity": 7}])
+    with pytest.raises(stock.InsufficientStock):
+        transfers.transfer_ship(transfer_id=too_much.id)
 
 
 def test_bad_input_names_the_field(tenant):
     variant, _, shop = f.stocked(1)
     with pytest.raises(InvalidInput) as err:
-        services.reserve(variant_id=variant, quantity=0, reference="x")
+        reservations.reserve(variant_id=variant, quantity=0, reference="x")
     assert err.value.field == "quantity"
     with pytest.raises(InvalidInput) as err:
-        services.count(variant_id=variant, location_id=shop.id, counted=-1)
+        stock.count(variant_id=variant, location_id=shop.id, counted=-1)
     assert err.value.field == "counted"
 
 
@@ -123,7 +123,7 @@ def test_bad_input_names_the_field(tenant):
 def test_stock_endpoint_per_location(staff_api):
     variant, product, shop = f.stocked(6)
     warehouse = f.location("warehouse")
-    services.receive(variant_id=variant, product_id=product, location_id=warehouse.id, quantity=4)
+    stock.receive(variant_id=variant, product_id=product, location_id=warehouse.id, quantity=4)
     rows = staff_api.get(f"/api/v1/inventory/stock/{product}").json()["results"]
     assert sorted((r["location"], r["available"]) for r in rows) == sorted([(shop.code, 6), (warehouse.code, 4)])
 
@@ -180,9 +180,9 @@ def test_inventory_admin_lists_have_a_bounded_query_count(tenant, page):
     browser = HttpClient(SERVER_NAME="alpha.testserver")
     browser.force_login(StaffFactory(role="manager"))
     variant, _, shop = f.stocked(3, reorder_point=5)
-    services.reserve(variant_id=variant, quantity=1, reference="cart:a")
+    reservations.reserve(variant_id=variant, quantity=1, reference="cart:a")
     few = count_queries(browser.get, f"/admin/inventory/{page}/")
     for i in range(8):
         v, _, loc = f.stocked(3, reorder_point=5)
-        services.reserve(variant_id=v, quantity=1, reference=f"cart:{i}")
+        reservations.reserve(variant_id=v, quantity=1, reference=f"cart:{i}")
     assert count_queries(browser.get, f"/admin/inventory/{page}/") == few

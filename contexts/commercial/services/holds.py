@@ -1,0 +1,41 @@
+"""The one place that builds and releases a cart's stock holds: inventory holds them for an
+owner key it never reads ("cart:<id>"), one hold per variant."""
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from contexts.inventory import api as inventory_api
+
+RESERVATION_TTL = 30 * 60
+
+
+def owner(cart_id: uuid.UUID) -> str:
+    return f"cart:{cart_id}"
+
+
+def hold(*, cart_id: uuid.UUID, variant_id: uuid.UUID, quantity: int) -> None:
+    """Holds exactly `quantity` units of the variant for the cart (a new hold replaces the old
+    one: inventory never holds more than is there); 0 releases it."""
+    release(cart_id=cart_id, variant_id=variant_id)
+    if quantity > 0:
+        inventory_api.reserve(variant_id=variant_id, quantity=quantity, owner=owner(cart_id),
+                              reference=f"{owner(cart_id)}:{variant_id}", ttl_seconds=RESERVATION_TTL)
+
+
+def release(*, cart_id: uuid.UUID, variant_id: uuid.UUID | None = None) -> int:
+    """Gives back the cart's holds (of one variant, or all)."""
+    return inventory_api.release_held(owner=owner(cart_id), variant_id=variant_id)
+
+
+def held(*, cart_id: uuid.UUID) -> dict[uuid.UUID, int]:
+    return inventory_api.held_by(owner=owner(cart_id))
+
+
+def keep_until(*, cart_id: uuid.UUID, until: datetime.datetime) -> int:
+    return inventory_api.extend_holds(owner=owner(cart_id), until=until)
+
+
+def sell(*, cart_id: uuid.UUID, order_id: uuid.UUID) -> int:
+    """The cart's holds become the order's sales."""
+    return inventory_api.commit_held(owner=owner(cart_id), sale_reference=f"order:{order_id}")

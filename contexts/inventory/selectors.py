@@ -1,0 +1,63 @@
+"""Inventory reads: a fixed number of queries whatever the number of ids."""
+from __future__ import annotations
+
+import uuid
+from typing import Iterable
+
+from django.db.models import F, QuerySet, Sum
+from django.utils import timezone
+
+from contexts.inventory.data import Availability
+from contexts.inventory.models import Location, Reservation, ReservationStatus, StockAlert, StockItem, Transfer
+
+
+def availability(*, variant_ids: Iterable[uuid.UUID], location_id: uuid.UUID | None = None,
+                 web_only: bool = False) -> dict[uuid.UUID, Availability]:
+    """Stock per variant, summed over locations (or one location, or web-serving ones)."""
+    ids = list(variant_ids)
+    qs = StockItem.objects.filter(variant_id__in=ids)
+    if location_id:
+        qs = qs.filter(location_id=location_id)
+    if web_only:
+        qs = qs.filter(location__serves_web=True, location__is_active=True)
+    rows = qs.values("variant_id").annotate(on_hand=Sum("on_hand"), reserved=Sum("reserved"),
+                                            reorder_point=Sum("reorder_point"))
+    found = {r["variant_id"]: Availability(r["variant_id"], r["on_hand"], r["reserved"], r["reorder_point"]) for r in rows}
+    return {v: found.get(v, Availability(v, 0, 0)) for v in ids}
+
+
+def products_in_stock(*, web_only: bool = False) -> set[uuid.UUID]:
+    """Products with free stock in an active location (`web_only`: a web-serving one)."""
+    qs = StockItem.objects.filter(on_hand__gt=F("reserved"), location__is_active=True)
+    if web_only:
+        qs = qs.filter(location__serves_web=True)
+    return set(qs.values_list("product_id", flat=True).distinct())
+
+
+def held_by(*, owner: str) -> dict[uuid.UUID, int]:
+    """Variant -> quantity of the owner's active, unexpired holds (one query)."""
+    held: dict[uuid.UUID, int] = {}
+    for variant_id, quantity in Reservation.objects.filter(owner=owner, status=ReservationStatus.ACTIVE,
+                                                           expires_at__gt=timezone.now()).values_list("variant_id", "quantity"):
+        held[variant_id] = held.get(variant_id, 0) + quantity
+    return held
+
+
+def location_list() -> QuerySet[Location]:
+    return Location.objects.all()
+
+
+def stock_of_product(*, product_id: uuid.UUID) -> QuerySet[StockItem]:
+    return StockItem.objects.filter(product_id=product_id).select_related("location").order_by("location__code", "variant_id")
+
+
+def stock_row(*, item_id: int) -> StockItem:
+    return StockItem.objects.select_related("location").get(pk=item_id)
+
+
+def transfer_detail(*, transfer_id: uuid.UUID) -> Transfer:
+    return Transfer.objects.prefetch_related("lines").get(pk=transfer_id)
+
+
+def alert_list() -> QuerySet[StockAlert]:
+    return StockAlert.objects.select_related("location")

@@ -1,0 +1,1 @@
+"""Inventory commands: stock, reservations, transfers, ledger."""

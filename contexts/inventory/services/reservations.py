@@ -1,0 +1,136 @@
+"""Reservations: stock held for a while for an owner (opaque to inventory), then released,
+expired by the beat job, or committed into sales."""
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from contexts.inventory.events import ReservationExpired
+from contexts.inventory.models import MovementKind, Reservation, ReservationStatus, StockItem, StockMovement
+from contexts.inventory.services.stock import InsufficientStock, InvalidTransition, _check_low, _location, _positive
+from crm import eventbus
+from crm.rest.errors import InvalidInput, NotFound
+
+DEFAULT_TTL = datetime.timedelta(minutes=20)
+
+
+def reserve(*, variant_id: uuid.UUID, quantity: int, reference: str, owner: str = "",
+            location_id: uuid.UUID | None = None, ttl: datetime.timedelta = DEFAULT_TTL) -> Reservation:
+    """Holds stock for a while for its `owner` (opaque here: whoever holds it, e.g. a cart).
+    Without a location, takes it from the web-serving location with the most free stock.
+    Raises InsufficientStock when nothing can hold it."""
+    quantity = _positive(quantity)
+    if not reference:
+        raise InvalidInput("A reservation needs a reference.", field="reference")
+    if location_id is not None:
+        candidates = [_location(location_id).pk]
+    else:
+        candidates = list(StockItem.objects.filter(variant_id=variant_id, location__serves_web=True, location__is_active=True)
+                          .annotate(free=F("on_hand") - F("reserved")).order_by("-free").values_list("location_id", flat=True))
+    with transaction.atomic():
+        for loc in candidates:
+            taken = StockItem.objects.filter(variant_id=variant_id, location_id=loc,
+                                             on_hand__gte=F("reserved") + quantity).update(reserved=F("reserved") + quantity)
+            if taken:
+                reservation = Reservation.objects.create(variant_id=variant_id, location_id=loc, quantity=quantity,
+                                                         reference=reference[:100], owner=owner[:100],
+                                                         expires_at=timezone.now() + ttl)
+                _check_low(StockItem.objects.get(variant_id=variant_id, location_id=loc))
+                return reservation
+    raise InsufficientStock()
+
+
+def _close(reservation_id, *, to: str) -> Reservation:
+    with transaction.atomic():
+        r = Reservation.objects.select_for_update().filter(pk=reservation_id).first()
+        if r is None:
+            raise NotFound("No such reservation.", field="reservation_id")
+        if r.status != ReservationStatus.ACTIVE:
+            raise InvalidTransition(f"This reservation is {r.status}.", field="reservation_id")
+        decrease = {"reserved": F("reserved") - r.quantity}
+        if to == ReservationStatus.COMMITTED:
+            decrease["on_hand"] = F("on_hand") - r.quantity
+        StockItem.objects.filter(variant_id=r.variant_id, location_id=r.location_id).update(**decrease)
+        if to == ReservationStatus.COMMITTED:
+            StockMovement.objects.create(variant_id=r.variant_id, location_id=r.location_id, kind=MovementKind.SALE,
+                                         quantity=-r.quantity, reference=r.reference)
+        r.status, r.closed_at = to, timezone.now()
+        r.save(update_fields=["status", "closed_at"])
+        if to == ReservationStatus.EXPIRED:
+            eventbus.publish(ReservationExpired(reservation_id=r.id, variant_id=r.variant_id, location_id=r.location_id,
+                                        quantity=r.quantity, reference=r.reference))
+        if to == ReservationStatus.COMMITTED:
+            item = StockItem.objects.get(variant_id=r.variant_id, location_id=r.location_id)
+            _check_low(item)
+    return r
+
+
+def release(*, reservation_id: uuid.UUID) -> Reservation:
+    return _close(reservation_id, to=ReservationStatus.RELEASED)
+
+
+def commit(*, reservation_id: uuid.UUID) -> Reservation:
+    """The reserved units are sold: they leave on-hand stock through a sale movement."""
+    return _close(reservation_id, to=ReservationStatus.COMMITTED)
+
+
+def release_held(*, owner: str, variant_id: uuid.UUID | None = None) -> int:
+    """Releases the owner's active holds (of one variant, or all)."""
+    qs = Reservation.objects.filter(owner=owner, status=ReservationStatus.ACTIVE)
+    ids = list((qs.filter(variant_id=variant_id) if variant_id else qs).values_list("id", flat=True))
+    for rid in ids:
+        release(reservation_id=rid)
+    return len(ids)
+
+
+def release_expired(*, now: datetime.datetime, limit: int = 500) -> int:
+    """The beat job: expires active reservations past their time. SKIP LOCKED lets several
+    runs (or a checkout committing one) go on without waiting on each other."""
+    released = 0
+    while released < limit:
+        with transaction.atomic():
+            batch = list(Reservation.objects.select_for_update(skip_locked=True)
+                         .filter(status=ReservationStatus.ACTIVE, expires_at__lte=now).values_list("id", flat=True)[:50])
+        if not batch:
+            break
+        for rid in batch:
+            try:
+                _close(rid, to=ReservationStatus.EXPIRED)
+                released += 1
+            except InvalidTransition:
+                pass  # committed or released meanwhile
+    return released
+
+
+def commit_held(*, owner: str, sale_reference: str) -> int:
+    """The owner's holds are sold (checkout), in a fixed number of queries whatever their
+    number: one UPDATE of the stock rows, one insert of the movements, one of the reservations."""
+    with transaction.atomic():
+        rows = list(Reservation.objects.select_for_update().filter(owner=owner, status=ReservationStatus.ACTIVE)
+                    .values_list("id", "variant_id", "location_id", "quantity"))
+        if not rows:
+            return 0
+        with connection.cursor() as cursor:
+            values = ", ".join(["(%s::uuid, %s::uuid, %s::int)"] * len(rows))
+            params = [p for _, v, loc, q in rows for p in (str(v), str(loc), q)]
+            cursor.execute(
+                f"UPDATE inventory_stockitem s SET on_hand = s.on_hand - x.q, reserved = s.reserved - x.q "
+                f"FROM (SELECT v, l, sum(q) AS q FROM (VALUES {values}) AS t(v, l, q) GROUP BY v, l) x "
+                f"WHERE s.variant_id = x.v AND s.location_id = x.l", params)
+        StockMovement.objects.bulk_create([
+            StockMovement(variant_id=v, location_id=loc, kind=MovementKind.SALE, quantity=-q, reference=sale_reference[:100])
+            for _, v, loc, q in rows
+        ])
+        Reservation.objects.filter(id__in=[r[0] for r in rows]).update(status=ReservationStatus.COMMITTED, closed_at=timezone.now())
+    return len(rows)
+
+
+def extend_holds(*, owner: str, until: datetime.datetime) -> int:
+    """Keeps the owner's active holds until `until` at least (an order waiting for its payment:
+    3-D Secure, processing). One UPDATE."""
+    return (Reservation.objects.filter(owner=owner, status=ReservationStatus.ACTIVE, expires_at__lt=until)
+            .update(expires_at=until))
