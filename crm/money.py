@@ -26,3 +26,11 @@ def cents(value) -> Decimal:
 
 def price(value) -> Decimal:
     return to_decimal(value).quantize(PRICE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def net_of(gross, vat_rate, *, quantity=1, places: Decimal = CENT) -> Decimal:
+    """The one VAT-included -> excl. VAT conversion: `gross` (per unit when a quantity is given)
+    divided by (1 + rate/100), rounded half up to `places` (CENT for amounts, PRICE_PLACES for
+    the unit prices of invoice lines). The VAT is then gross - net, so the two always add up."""
+    rate = to_decimal(vat_rate)
+    return (to_decimal(gross) / to_decimal(quantity) / (1 + rate / 100)).quantize(places, rounding=ROUND_HALF_UP)

@@ -1,78 +1,40 @@
 """The published interface of catalog: the only module other contexts may import (with
-events.py). Keyword-only functions returning frozen dataclasses, each in a fixed number of
-queries whatever the number of ids."""
+events.py). Keyword-only functions that delegate to a service or a selector, returning the
+frozen data classes of data.py, each in a fixed number of queries whatever the number of ids."""
 from __future__ import annotations
 
 import datetime
 import uuid
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Iterable
 
-from contexts.catalog.services.pricing import AppliedPromotion, PricedLine  # noqa: F401  (re-exported DTOs)
+from contexts.catalog.data import AppliedPromotion, PricedLine, VariantSummary  # noqa: F401  (returned)
 from crm.rest.errors import InvalidInput, NotFound  # noqa: F401  (raised by these functions)
 
 
-@dataclass(frozen=True)
-class VariantSummary:
-    id: uuid.UUID
-    product_id: uuid.UUID
-    sku: str
-    ean13: str | None
-    product_name: str
-    label: str
-    price: Decimal          # base price, VAT included
-    vat_rate: Decimal
-    category_id: uuid.UUID
-    is_active: bool
-
-    @property
-    def name(self) -> str:
-        return f"{self.product_name} {self.label}".strip()
-
-
-def _summary(v) -> VariantSummary:
-    return VariantSummary(id=v.id, product_id=v.product_id, sku=v.sku, ean13=v.ean13, product_name=v.product.name,
-                          label=v.label, price=v.price, vat_rate=v.product.vat_class.rate,
-                          category_id=v.product.category_id, is_active=v.is_active and v.product.is_active)
-
-
 def variants_by_ids(*, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, VariantSummary]:
-    from contexts.catalog.models import Variant
+    from contexts.catalog import selectors
 
-    qs = Variant.objects.filter(id__in=list(ids)).select_related("product__vat_class")
-    return {v.id: _summary(v) for v in qs}
+    return selectors.variants_by_ids(ids=ids)
 
 
 def variant_links(*, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, tuple[str, str]]:
     """{variant id: (product and variant name, back-office URL of its product)}: one query."""
-    from django.urls import NoReverseMatch, reverse
+    from contexts.catalog import selectors
 
-    links = {}
-    for key, summary in variants_by_ids(ids=ids).items():
-        try:
-            url = reverse("admin:catalog_product_change", args=[summary.product_id])
-        except NoReverseMatch:
-            url = ""
-        links[key] = (f"{summary.name} ({summary.sku})", url)
-    return links
+    return selectors.variant_links(ids=ids)
 
 
 def variant_by_barcode(*, code: str) -> VariantSummary | None:
     """Exact EAN-13 (or SKU) lookup for the till's scanner."""
-    from django.db.models import Q
+    from contexts.catalog import selectors
 
-    from contexts.catalog.models import Variant
-
-    code = (code or "").strip()
-    v = Variant.objects.filter(Q(ean13=code) | Q(sku=code.upper())).select_related("product__vat_class").first()
-    return _summary(v) if v else None
+    return selectors.variant_by_code(code=code)
 
 
 def variant_ids_of_product(*, product_id: uuid.UUID) -> list[uuid.UUID]:
-    from contexts.catalog.models import Variant
+    from contexts.catalog import selectors
 
-    return list(Variant.objects.filter(product_id=product_id).values_list("id", flat=True))
+    return selectors.variant_ids_of_product(product_id=product_id)
 
 
 def prices(*, lines: Iterable[tuple[uuid.UUID, int]], channel: str = "shop", client_group: str = "",
@@ -91,22 +53,22 @@ def create_category(*, name: str, parent_id: uuid.UUID | None = None) -> uuid.UU
 
 def create_product(*, name: str, category_id: uuid.UUID, variants: list[dict], vat_code: str = "normal",
                    description: str = "", brand: str = "") -> list[VariantSummary]:
+    from contexts.catalog import selectors
     from contexts.catalog.services import products
 
     product = products.product_create(name=name, category_id=category_id, variants=variants, vat_code=vat_code,
                                       description=description, brand=brand)
-    return list(variants_by_ids(ids=product.variants.values_list("id", flat=True)).values())
+    return list(selectors.variants_by_ids(ids=selectors.variant_ids_of_product(product_id=product.id)).values())
 
 
 def category_id_by_slug(*, slug: str) -> uuid.UUID | None:
-    from contexts.catalog.models import Category
+    from contexts.catalog import selectors
 
-    return Category.objects.filter(slug=slug).values_list("id", flat=True).first()
+    return selectors.category_id_by_slug(slug=slug)
 
 
 def category_subtree_ids(*, category_id: uuid.UUID) -> set[uuid.UUID]:
     """A category and all its descendants (one query)."""
-    from contexts.catalog.models import Category
+    from contexts.catalog import selectors
 
-    path = Category.objects.filter(pk=category_id).values_list("path", flat=True).first()
-    return set(Category.objects.filter(path__startswith=path).values_list("id", flat=True)) if path else set()
+    return selectors.category_subtree_ids(category_id=category_id)

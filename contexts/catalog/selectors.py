@@ -5,8 +5,10 @@ import uuid
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import NoReverseMatch, reverse
 
+from contexts.catalog.data import VariantSummary
 from contexts.catalog.models import Category, Product, Variant
 from contexts.catalog.text import normalize
 
@@ -140,3 +142,44 @@ def category_tree() -> list[dict]:
         nodes[c.id] = node
         (nodes[c.parent_id]["children"] if c.parent_id in nodes else roots).append(node)
     return roots
+
+
+def _summary(v: Variant) -> VariantSummary:
+    return VariantSummary(id=v.id, product_id=v.product_id, sku=v.sku, ean13=v.ean13, product_name=v.product.name,
+                          label=v.label, price=v.price, vat_rate=v.product.vat_class.rate,
+                          category_id=v.product.category_id, is_active=v.is_active and v.product.is_active)
+
+
+def variants_by_ids(*, ids) -> dict[uuid.UUID, VariantSummary]:
+    qs = Variant.objects.filter(id__in=list(ids)).select_related("product__vat_class")
+    return {v.id: _summary(v) for v in qs}
+
+
+def variant_links(*, ids) -> dict[uuid.UUID, tuple[str, str]]:
+    links = {}
+    for key, summary in variants_by_ids(ids=ids).items():
+        try:
+            url = reverse("admin:catalog_product_change", args=[summary.product_id])
+        except NoReverseMatch:
+            url = ""
+        links[key] = (f"{summary.name} ({summary.sku})", url)
+    return links
+
+
+def variant_by_code(*, code: str) -> VariantSummary | None:
+    code = (code or "").strip()
+    v = Variant.objects.filter(Q(ean13=code) | Q(sku=code.upper())).select_related("product__vat_class").first()
+    return _summary(v) if v else None
+
+
+def variant_ids_of_product(*, product_id: uuid.UUID) -> list[uuid.UUID]:
+    return list(Variant.objects.filter(product_id=product_id).values_list("id", flat=True))
+
+
+def category_id_by_slug(*, slug: str) -> uuid.UUID | None:
+    return Category.objects.filter(slug=slug).values_list("id", flat=True).first()
+
+
+def category_subtree_ids(*, category_id: uuid.UUID) -> set[uuid.UUID]:
+    path = Category.objects.filter(pk=category_id).values_list("path", flat=True).first()
+    return set(Category.objects.filter(path__startswith=path).values_list("id", flat=True)) if path else set()

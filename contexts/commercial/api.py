@@ -1,6 +1,6 @@
-"""The published interface of commercial: the only module other contexts may import (with events.py).
-
-Functions take keyword arguments and return plain values or frozen dataclasses."""
+"""The published interface of commercial: the only module other contexts may import (with
+events.py). Keyword-only functions that delegate to a service or a selector, returning plain
+values."""
 from __future__ import annotations
 
 import datetime
@@ -11,26 +11,17 @@ from decimal import Decimal
 def create_agent_with_scale(*, name: str, email: str, client_ids: list[uuid.UUID], kind: str = "progressive",
                             tiers: list[tuple[Decimal, Decimal]] = ((Decimal("0"), Decimal("5")),)) -> uuid.UUID:
     """A sales agent paid on collected amounts of these clients, with a scale of (threshold, rate %) tiers."""
-    from django.db import transaction
+    from contexts.commercial.services import commissions
 
-    from contexts.commercial.models import AgentAssignment, CommissionScale, CommissionTier, SalesAgent
-
-    with transaction.atomic():
-        agent = SalesAgent.objects.create(name=name, email=email)
-        scale = CommissionScale.objects.create(name=f"Barème {name}", kind=kind, basis="collected")
-        CommissionTier.objects.bulk_create([CommissionTier(scale=scale, threshold=t, rate=r) for t, r in tiers])
-        AgentAssignment.objects.bulk_create([AgentAssignment(agent=agent, client_id=c, scale=scale) for c in client_ids])
-    return agent.id
+    return commissions.agent_create(name=name, email=email, client_ids=client_ids, kind=kind, tiers=tiers).id
 
 
 def create_signed_contract(*, client_id: uuid.UUID, title: str, start_date: datetime.date, end_date: datetime.date,
                            lines: list[dict], signed_by: str, agent_id: uuid.UUID | None = None) -> uuid.UUID:
     from contexts.commercial.services import contracts
 
-    contract = contracts.contract_create(client_id=client_id, title=title, start_date=start_date, end_date=end_date,
-                                         lines=lines, agent_id=agent_id)
-    contracts.contract_sign(contract_id=contract.id, signed_by=signed_by)
-    return contract.id
+    return contracts.contract_create_signed(client_id=client_id, title=title, start_date=start_date,
+                                            end_date=end_date, lines=lines, signed_by=signed_by, agent_id=agent_id).id
 
 
 def bill_contracts(*, today: datetime.date) -> int:
@@ -41,6 +32,6 @@ def bill_contracts(*, today: datetime.date) -> int:
 
 
 def has_contracts() -> bool:
-    from contexts.commercial.models import Contract
+    from contexts.commercial import selectors
 
-    return Contract.objects.exists()
+    return selectors.has_contracts()

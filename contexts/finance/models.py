@@ -49,6 +49,7 @@ class Invoice(models.Model):
     client_id = models.UUIDField(verbose_name="client", db_index=True)
     order_id = models.UUIDField(verbose_name="commande", null=True, blank=True, db_index=True)
     contract_id = models.UUIDField(verbose_name="contrat", null=True, blank=True, db_index=True)
+    billing_period = models.CharField(verbose_name="période facturée", max_length=7, blank=True, help_text="AAAA-MM (contrats)")
 
     # What the document says, frozen at issue (the client may move; the invoice does not).
     buyer_name = models.CharField(verbose_name="acheteur", max_length=200, blank=True)
@@ -99,6 +100,9 @@ class Invoice(models.Model):
                                    name="finance_invoice_totals_add_up"),
             models.UniqueConstraint(fields=["kind", "sequence_year", "sequence_number"],
                                     name="finance_invoice_sequence_unique"),
+            # a contract's period is invoiced once
+            models.UniqueConstraint(fields=["contract_id", "billing_period"], condition=Q(kind="invoice") & ~Q(billing_period=""),
+                                    name="finance_invoice_one_per_contract_period"),
         ]
 
     def __str__(self):

@@ -13,37 +13,16 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable
 
 from django.db.models import Q
 from django.utils import timezone
 
+from contexts.catalog.data import AppliedPromotion, PricedLine
 from contexts.catalog.models import Channel, PriceListItem, Promotion, PromotionKind, Variant
 from crm.money import cents
 from crm.rest.errors import InvalidInput
-
-
-@dataclass(frozen=True)
-class AppliedPromotion:
-    promotion_id: uuid.UUID
-    name: str
-    kind: str
-    discount: Decimal  # on the whole line
-    coupon_code: str | None = None
-
-
-@dataclass(frozen=True)
-class PricedLine:
-    variant_id: uuid.UUID
-    quantity: int
-    unit_price: Decimal          # after price list, before promotions (TTC)
-    vat_rate: Decimal
-    discount: Decimal
-    total: Decimal               # quantity x unit price - discount (TTC)
-    price_list: str | None = None
-    promotions: tuple[AppliedPromotion, ...] = field(default_factory=tuple)
 
 
 def _active(qs, at):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from contexts.catalog import api as catalog_api
 from contexts.commercial.models import Cart, CartItem, CartStatus
 from contexts.commercial.services import holds
-from crm.money import cents
+from crm.money import net_of
 from crm.rest.errors import InvalidInput, NotFound
 
 FREE_SHIPPING_FROM = Decimal("60.00")
@@ -43,11 +43,6 @@ class Totals:
     vat: dict  # rate -> {"base": net, "vat": amount}, VAT included prices split per rate
 
 
-def _split_vat(amount: Decimal, rate: Decimal) -> tuple[Decimal, Decimal]:
-    net = cents(amount / (1 + rate / Decimal(100)))
-    return net, amount - net
-
-
 def totals(cart: Cart) -> Totals:
     """The one totals function: a fixed number of queries whatever the number of lines."""
     items = list(cart.items.all())
@@ -68,8 +63,8 @@ def totals(cart: Cart) -> Totals:
         by_rate[SHIPPING_VAT] = by_rate.get(SHIPPING_VAT, Decimal("0")) + shipping
     vat = {}
     for rate, gross in sorted(by_rate.items(), reverse=True):
-        net, amount = _split_vat(gross, rate)
-        vat[str(rate)] = {"base": str(net), "vat": str(amount)}
+        net = net_of(gross, rate)
+        vat[str(rate)] = {"base": str(net), "vat": str(gross - net)}
     return Totals(lines, subtotal, shipping, subtotal + shipping, vat)
 
 

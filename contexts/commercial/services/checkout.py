@@ -27,7 +27,6 @@ import hashlib
 import json
 import logging
 import uuid
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -39,6 +38,7 @@ from contexts.commercial.services import carts, holds, orders
 from contexts.core import api as core_api
 from contexts.finance import api as finance_api
 from crm import eventbus
+from crm.money import PRICE_PLACES, net_of
 from crm.rest.errors import DomainError, InvalidInput
 
 logger = logging.getLogger(__name__)
@@ -102,14 +102,12 @@ def _place(*, session_id: str, customer_id: uuid.UUID, idempotency_key: str, fin
 
 def _invoice_lines(order: Order) -> list[dict]:
     """Order lines (VAT included) as invoice lines (net unit prices, 4 decimals)."""
-    lines = []
-    for l in order.lines.all():
-        net_total = l.total / (1 + l.vat_rate / Decimal(100))
-        lines.append({"label": l.label, "quantity": l.quantity, "unit_price_net": (net_total / l.quantity).quantize(Decimal("0.0001")),
-                      "vat_rate": l.vat_rate, "variant_id": l.variant_id})
+    lines = [{"label": l.label, "quantity": l.quantity, "vat_rate": l.vat_rate, "variant_id": l.variant_id,
+              "unit_price_net": net_of(l.total, l.vat_rate, quantity=l.quantity, places=PRICE_PLACES)}
+             for l in order.lines.all()]
     if order.shipping_fee:
-        lines.append({"label": "Livraison", "quantity": 1,
-                      "unit_price_net": (order.shipping_fee / Decimal("1.2")).quantize(Decimal("0.0001")), "vat_rate": Decimal("20")})
+        lines.append({"label": "Livraison", "quantity": 1, "vat_rate": carts.SHIPPING_VAT,
+                      "unit_price_net": net_of(order.shipping_fee, carts.SHIPPING_VAT, places=PRICE_PLACES)})
     return lines
 
 

@@ -18,12 +18,23 @@ from django.utils import timezone
 
 from contexts.catalog import api as catalog_api
 from contexts.commercial.models import (
-    AgentAssignment, Commission, CommissionStatement, CommissionTier, ScaleBasis, ScaleKind,
+    AgentAssignment, Commission, CommissionScale, CommissionStatement, CommissionTier, SalesAgent, ScaleBasis, ScaleKind,
 )
 from contexts.finance import api as finance_api
 from crm.money import cents
 
 ZERO = Decimal("0.00")
+
+
+def agent_create(*, name: str, email: str, client_ids: list[uuid.UUID], kind: str = ScaleKind.PROGRESSIVE,
+                 tiers=((Decimal("0"), Decimal("5")),)) -> SalesAgent:
+    """A sales agent paid on the collected amounts of these clients, on a scale of (threshold, rate %) tiers."""
+    with transaction.atomic():
+        agent = SalesAgent.objects.create(name=name, email=email)
+        scale = CommissionScale.objects.create(name=f"Barème {name}", kind=kind, basis=ScaleBasis.COLLECTED)
+        CommissionTier.objects.bulk_create([CommissionTier(scale=scale, threshold=t, rate=r) for t, r in tiers])
+        AgentAssignment.objects.bulk_create([AgentAssignment(agent=agent, client_id=c, scale=scale) for c in client_ids])
+    return agent
 
 
 def _tiers(scale) -> list[tuple[Decimal, Decimal]]:

@@ -62,6 +62,12 @@ def contract_sign(*, contract_id: uuid.UUID, signed_by: str) -> Contract:
     return contract
 
 
+def contract_create_signed(*, signed_by: str, **fields) -> Contract:
+    """A contract agreed outside (the demo, an import): created and signed in one transaction."""
+    with transaction.atomic():
+        return contract_sign(contract_id=contract_create(**fields).id, signed_by=signed_by)
+
+
 def renew_due(*, today: datetime.date) -> int:
     """Tacit renewal: a signed contract reaching its end is extended by its own length."""
     n = 0

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.db import transaction
 
 from contexts.commercial.models import TRANSITIONS, Order, OrderReturn, OrderStatus, OrderStatusChange
+from contexts.inventory import api as inventory_api
+from crm.money import PRICE_PLACES, cents, net_of
 from crm.rest.errors import DomainError, InvalidInput, NotFound
 
 
@@ -52,16 +55,16 @@ def set_status(*, order_id: uuid.UUID, status: str, note: str = "") -> Order:
 
 def cancel(*, order_id: uuid.UUID, note: str = "") -> Order:
     """Cancels an order with everything that goes with it. No transaction may be open: the card
-    processor is called first, between short transactions, and a retry finishes what a crash
-    interrupted (the refund's key is the order's).
+    processor is called outside this command's transaction.
     - placed: its unfinished payment is cancelled at Stripe (if it succeeded meanwhile, the
       order is paid first and cancelled as below), its stock released;
-    - paid or preparing: the payment refunded, the invoice credited in full, the stock returned;
+    - paid or preparing: one transaction credits the invoice in full, reserves the refund,
+      returns the stock and cancels the order; after commit the refund goes to Stripe (one it
+      did not take stays pending, and the reconcile job sends it);
     - later states: refused (a shipped order comes back through a return)."""
     from contexts.commercial.events import OrderCancelled
     from contexts.commercial.services import checkout
     from contexts.finance import api as finance_api
-    from contexts.inventory import api as inventory_api
     from crm import eventbus
 
     order = Order.objects.filter(pk=order_id).first()
@@ -76,19 +79,19 @@ def cancel(*, order_id: uuid.UUID, note: str = "") -> Order:
         if payment is None or payment.status != "succeeded":
             return checkout.cancel_unpaid(order_id=order.id, reason="cancelled", note=note or "cancelled")
         order = checkout.complete_paid(order_id=order.id, payment_id=payment.id)
-    refunded = finance_api.refund_order_payment(order_id=order.id, idempotency_key=f"order-cancel:{order.id}",
-                                                reason=note or "commande annulée")
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status not in (OrderStatus.PAID, OrderStatus.PREPARING):
             return order  # cancelled meanwhile (a concurrent request did it all)
-        number = finance_api.credit_order(order_id=order.id, reason=note or "commande annulée")
+        number, refund_id = finance_api.credit_and_refund_order(order_id=order.id, lines=None, reason=note or "commande annulée",
+                                                                refund_key=f"order-cancel:{order.id}")
         for line in order.lines.all():
             inventory_api.return_to_stock(variant_id=line.variant_id, quantity=line.quantity,
                                           reference=f"cancel:order:{order.id}")
-        text = f"cancelled; refunded {refunded}" + (f", credit note {number}" if number else "") + (f": {note}" if note else "")
-        transition(order, OrderStatus.CANCELLED, note=text[:200])
+        transition(order, OrderStatus.CANCELLED, note=f"cancelled, credit note {number}{f': {note}' if note else ''}"[:200])
         eventbus.publish(OrderCancelled(order_id=order.id, reason="cancelled"))
+    if refund_id is not None:
+        finance_api.send_refund(refund_id=refund_id)
     return order
 
 
@@ -97,10 +100,7 @@ def order_return(*, order_id: uuid.UUID, lines: list[dict], reason: str = "") ->
     refunded; the order becomes returned when everything came back. One transaction records it
     all with the refund reserved; Stripe is called after commit (a refund it did not take stays
     pending and the reconcile job sends it)."""
-    from decimal import Decimal
-
     from contexts.finance import api as finance_api
-    from contexts.inventory import api as inventory_api
 
     with transaction.atomic():
         order = Order.objects.select_for_update().filter(pk=order_id).first()
@@ -121,8 +121,8 @@ def order_return(*, order_id: uuid.UUID, lines: list[dict], reason: str = "") ->
                 raise InvalidInput("This variant is not in the order.", field=f"lines[{i}].variant_id")
             if qty <= 0 or qty + already.get(key, 0) > source.quantity:
                 raise InvalidInput("More than was ordered (and not yet returned).", field=f"lines[{i}].quantity")
-            gross = (source.total / source.quantity * qty).quantize(Decimal("0.01"))
-            net_unit = (source.total / source.quantity / (1 + source.vat_rate / Decimal(100))).quantize(Decimal("0.0001"))
+            gross = cents(source.total / source.quantity * qty)
+            net_unit = net_of(source.total, source.vat_rate, quantity=source.quantity, places=PRICE_PLACES)
             credit_lines.append({"label": f"Retour : {source.label}", "quantity": qty, "unit_price_net": net_unit,
                                  "vat_rate": source.vat_rate, "variant_id": source.variant_id})
             amount += gross

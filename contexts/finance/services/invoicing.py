@@ -101,7 +101,7 @@ def _refresh_totals(invoice: Invoice) -> totals_mod.Totals:
 
 def draft_create(*, client_id: uuid.UUID, lines: Iterable[Mapping] = (), order_id: uuid.UUID | None = None,
                  contract_id: uuid.UUID | None = None, payment_terms_days: int = 30, notes: str = "",
-                 delivery_date: datetime.date | None = None) -> Invoice:
+                 delivery_date: datetime.date | None = None, billing_period: str = "") -> Invoice:
     if core_api.client_summary(client_id=client_id) is None:
         raise InvalidInput("No such client.", field="client_id")
     if not 0 <= int(payment_terms_days) <= 60:
@@ -109,7 +109,8 @@ def draft_create(*, client_id: uuid.UUID, lines: Iterable[Mapping] = (), order_i
         raise InvalidInput("Payment terms are 0 to 60 days.", field="payment_terms_days")
     with transaction.atomic():
         invoice = Invoice.objects.create(client_id=client_id, order_id=order_id, contract_id=contract_id,
-                                         payment_terms_days=payment_terms_days, notes=notes, delivery_date=delivery_date)
+                                         payment_terms_days=payment_terms_days, notes=notes, delivery_date=delivery_date,
+                                         billing_period=billing_period)
         _write_lines(invoice, lines)
         _refresh_totals(invoice)
         invoice.save(update_fields=["total_net", "total_vat", "total_gross"])

@@ -60,7 +60,7 @@ def invoice_balance(invoice: Invoice) -> Decimal:
     return invoice.total_gross - paid
 
 
-def _allocate(payment: Payment, invoice_ids: Iterable[uuid.UUID] | None) -> list[uuid.UUID]:
+def allocate(payment: Payment, invoice_ids: Iterable[uuid.UUID] | None) -> list[uuid.UUID]:
     """Spreads the payment over the given invoices (or the client's oldest open ones), never
     beyond an invoice's balance. What is left stays unallocated on the payment (credit)."""
     qs = Invoice.objects.select_for_update().filter(status="issued", kind="invoice", client_id=payment.client_id)
@@ -89,7 +89,7 @@ def _succeeded(payment: Payment, invoice_ids=None) -> None:
         invoice_ids = []  # an order's payment settles the order's invoice (invoice_for_order), no other
     payment.status, payment.received_at = PaymentStatus.SUCCEEDED, timezone.now()
     payment.save(update_fields=["status", "received_at", "stripe_last_event_at"])
-    touched = _allocate(payment, invoice_ids)
+    touched = allocate(payment, invoice_ids)
     eventbus.publish(PaymentReceived(payment_id=payment.id, client_id=payment.client_id, method=payment.method,
                                      amount=payment.amount, currency=payment.currency, invoice_ids=touched,
                                      order_id=payment.order_id))
@@ -292,7 +292,7 @@ def reserve_refund(*, payment_id: uuid.UUID, amount, reason: str = "", idempoten
             if done.payment_id != payment_id or done.amount != amount:
                 raise IdempotencyKeyReused("This refund key was used for another refund.", field="Idempotency-Key")
             return done
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # joins the caller's (a return's, a cancellation's)
         payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
         if payment is None:
             raise NotFound("No such payment.", field="payment_id")

@@ -10,11 +10,12 @@ from django.db import connection
 from contexts.commercial.models import Order
 from contexts.commercial.services import carts, checkout, orders
 from contexts.finance.gateways import stripe_gateway
-from contexts.finance.models import Payment
+from contexts.finance.models import Invoice, Payment, Refund
 from tests.factories import commercial as f
 
 pytestmark = pytest.mark.committed
 
+COMMITTED_AT_REFUND: list[tuple[int, int]] = []
 GATEWAY_CALLS = ["create_intent", "confirm_intent", "retrieve_intent", "cancel_intent", "refund", "charge"]
 
 
@@ -26,6 +27,8 @@ def probed_gateway(monkeypatch):
 
         def probe(*args, _real=real, _name=name, **kwargs):
             calls.append((_name, connection.in_atomic_block))
+            if _name == "refund":  # what is committed when the refund leaves: its credit note and its row
+                COMMITTED_AT_REFUND.append((Invoice.objects.filter(kind="credit_note").count(), Refund.objects.count()))
             return _real(*args, **kwargs)
 
         monkeypatch.setattr(stripe_gateway, name, functools.wraps(real)(probe))
@@ -68,4 +71,6 @@ def test_the_card_processor_is_called_with_no_transaction_open(committed_tenant,
     assert {"create_intent", "confirm_intent", "refund", "retrieve_intent", "cancel_intent"} <= names, probed_gateway
     assert [call for call in probed_gateway if call[1]] == [], "the processor was called inside a transaction"
     assert sum(1 for name, _ in probed_gateway if name == "refund") == 2
+    # the cancellation, then the return: each refund left after its credit note and itself were committed
+    assert COMMITTED_AT_REFUND[-2:] == [(1, 1), (2, 2)]
     assert Payment.objects.filter(status="succeeded").count() == 2

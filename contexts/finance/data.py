@@ -1,0 +1,41 @@
+"""The data classes finance's api returns: frozen, stdlib only."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class IssuedInvoice:
+    id: uuid.UUID
+    number: str
+    total_gross: Decimal
+    balance: Decimal
+
+
+@dataclass(frozen=True)
+class CardPayment:
+    id: uuid.UUID
+    status: str                 # pending, succeeded, failed
+    amount: Decimal
+    intent_status: str = ""     # Stripe's: succeeded, requires_action, processing...
+    client_secret: str = ""     # for the client to finish 3-D Secure (only while pending)
+    next_action: dict | None = field(default=None, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class InvoicePdf:
+    number: str
+    content: bytes | None   # None while the worker has not rendered it yet (just after issue)
+
+
+@dataclass(frozen=True)
+class InvoiceShare:
+    """A part of an invoice, excl. VAT, with the net amount of each line's variant."""
+
+    invoice_id: uuid.UUID
+    client_id: uuid.UUID
+    net: Decimal          # the share, excl. VAT
+    gross: Decimal        # the share, VAT included
+    line_nets: tuple      # ((variant_id or None, net), ...) of the whole invoice

@@ -1,0 +1,52 @@
+"""Finance reads, for the views and the api."""
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from contexts.finance.data import CardPayment, InvoicePdf, InvoiceShare
+from contexts.finance.models import Allocation, Invoice, InvoiceLine, Payment
+
+
+def card_payment(outcome_or_payment) -> CardPayment:
+    """A payment (or a payments.CardOutcome) as the api returns it."""
+    p = getattr(outcome_or_payment, "payment", outcome_or_payment)
+    return CardPayment(id=p.id, status=p.status, amount=p.amount,
+                       intent_status=getattr(outcome_or_payment, "intent_status", ""),
+                       client_secret=getattr(outcome_or_payment, "client_secret", ""),
+                       next_action=getattr(outcome_or_payment, "next_action", None))
+
+
+def latest_order_payment(*, order_id: uuid.UUID) -> Payment | None:
+    return Payment.objects.filter(order_id=order_id).order_by("-created_at").first()
+
+
+def order_invoice(*, order_id: uuid.UUID) -> Invoice | None:
+    return Invoice.objects.filter(order_id=order_id, kind="invoice", status="issued").first()
+
+
+def order_invoice_pdf(*, order_id: uuid.UUID) -> InvoicePdf | None:
+    invoice = order_invoice(order_id=order_id)
+    if invoice is None:
+        return None
+    doc = invoice.documents.first()
+    if doc is None:
+        return InvoicePdf(number=invoice.number, content=None)
+    with doc.file.open("rb") as fh:
+        return InvoicePdf(number=invoice.number, content=fh.read())
+
+
+def payment_shares(*, payment_id: uuid.UUID) -> list[InvoiceShare]:
+    """What a payment settled, invoice by invoice, excl. VAT (two queries)."""
+    allocations = list(Allocation.objects.filter(payment_id=payment_id).select_related("invoice"))
+    lines: dict = {}
+    for invoice_id, variant_id, net in InvoiceLine.objects.filter(invoice_id__in=[a.invoice_id for a in allocations]).values_list(
+            "invoice_id", "variant_id", "line_net"):
+        lines.setdefault(invoice_id, []).append((variant_id, net))
+    out = []
+    for a in allocations:
+        inv = a.invoice
+        ratio = a.amount / inv.total_gross if inv.total_gross else Decimal("0")
+        out.append(InvoiceShare(invoice_id=inv.id, client_id=inv.client_id, net=(inv.total_net * ratio).quantize(Decimal("0.01")),
+                                gross=a.amount, line_nets=tuple(lines.get(inv.id, ()))))
+    return out
