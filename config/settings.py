@@ -195,6 +195,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # outbox rows and handled-event records are deleted after EVENTS_RETENTION_DAYS.
 EVENTS_REDELIVER_AFTER_SECONDS = int(env("EVENTS_REDELIVER_AFTER_SECONDS", "2400"))
 EVENTS_RETENTION_DAYS = int(env("EVENTS_RETENTION_DAYS", "30"))
+# The one table of subscribers (event -> who reacts), registered at start-up.
+EVENT_SUBSCRIPTIONS = "config.events.SUBSCRIPTIONS"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Paris"

@@ -7,7 +7,11 @@ class KernelConfig(AppConfig):
     verbose_name = "Système"
 
     def ready(self):
-        from crm import audit, observability
+        from django.conf import settings
+        from django.utils.module_loading import import_string
+
+        from crm import audit, eventbus, observability
 
         observability.connect_celery_signals()
         audit.connect()
+        eventbus.subscribe_table(import_string(settings.EVENT_SUBSCRIPTIONS))

@@ -88,6 +88,16 @@ def subscribe(event_name: str, *, name: str | None = None, max_retries: int = 6,
     return register
 
 
+def subscribe_table(table: dict) -> None:
+    """Registers the subscribers of the one table (config/events.py): {event name: [(subscriber
+    name, dotted path of its handler, options of `subscribe`)]}."""
+    from django.utils.module_loading import import_string
+
+    for event_name, rows in table.items():
+        for name, handler, options in rows:
+            subscribe(event_name, name=name, **options)(import_string(handler))
+
+
 def subscribers_of(event_name: str) -> list[Subscriber]:
     return [s for s in _SUBSCRIBERS.values() if s.event_name == event_name]
 

@@ -1,11 +1,10 @@
-"""Commercial reacts to finance: commissions on payments and invoices, clawback on credit notes."""
+"""Commercial reacts to finance: commissions on payments and invoices, clawback on credit notes
+(the table of subscribers: config/events.py)."""
 from decimal import Decimal
 
-from contexts.finance.events import InvoiceIssued, PaymentReceived, PaymentRejected
 from crm import eventbus
 
 
-@eventbus.subscribe(PaymentReceived.name, name="commercial.commission_on_payment")
 def commission_on_payment(event: eventbus.Envelope) -> None:
     from contexts.commercial.services import commissions
 
@@ -13,7 +12,6 @@ def commission_on_payment(event: eventbus.Envelope) -> None:
                                     occurred_at=event.occurred_at)
 
 
-@eventbus.subscribe(InvoiceIssued.name, name="commercial.commission_on_invoice")
 def commission_on_invoice(event: eventbus.Envelope) -> None:
     from contexts.commercial.services import commissions
 
@@ -23,7 +21,6 @@ def commission_on_invoice(event: eventbus.Envelope) -> None:
                                   occurred_at=event.occurred_at, original_invoice_id=p.get("original_invoice_id"))
 
 
-@eventbus.subscribe(PaymentReceived.name, name="commercial.order_paid_on_payment")
 def order_paid_on_payment(event: eventbus.Envelope) -> None:
     """An order's card payment finished after the checkout answered (3-D Secure, processing,
     a crash): the signed webhook made finance publish this; the order becomes paid once."""
@@ -33,7 +30,6 @@ def order_paid_on_payment(event: eventbus.Envelope) -> None:
         checkout.complete_paid(order_id=event.payload["order_id"], payment_id=event.payload["payment_id"])
 
 
-@eventbus.subscribe(PaymentRejected.name, name="commercial.order_cancelled_on_rejection")
 def order_cancelled_on_rejection(event: eventbus.Envelope) -> None:
     """An order's card payment failed after the checkout answered (3-D Secure refused): the
     order is cancelled and its stock released."""

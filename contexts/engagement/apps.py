@@ -5,6 +5,3 @@ class EngagementConfig(AppConfig):
     name = "contexts.engagement"
     label = "engagement"
     verbose_name = "Relation client"
-
-    def ready(self):
-        from contexts.engagement import handlers  # noqa: F401  (subscribers register on import)

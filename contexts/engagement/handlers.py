@@ -1,9 +1,7 @@
-"""Engagement reacts to other contexts' events (registered at import, by EngagementConfig.ready)."""
-from contexts.commercial.events import OrderPaid
+"""Engagement reacts to other contexts' events (the table of subscribers: config/events.py)."""
 from crm import eventbus
 
 
-@eventbus.subscribe(OrderPaid.name, name="engagement.order_confirmation")
 def send_order_confirmation(event: eventbus.Envelope) -> None:
     from contexts.engagement import services
 

@@ -79,3 +79,41 @@ def test_a_documented_event_is_declared_published_and_subscribed_as_documented(e
 def test_every_declared_or_subscribed_event_is_documented():
     subscribed = {s.event_name for s in eventbus._SUBSCRIBERS.values() if not s.name.startswith("tests.")}
     assert (set(declared_events()) | subscribed) - set(DOCUMENTED) == set()
+
+
+def test_the_table_in_code_is_the_table_in_the_docs_and_what_is_registered():
+    """config/events.py is the one table of subscribers; the docs list the same, and nothing
+    registers a subscriber of a context anywhere else (a decorator in a handlers.py)."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    table = import_string(settings.EVENT_SUBSCRIPTIONS)
+    in_code = {(event, name) for event, rows in table.items() for name, _, _ in rows}
+    in_docs = {(event, name) for event, (_, subs) in DOCUMENTED.items() for name in subs}
+    registered = {(s.event_name, s.name) for s in eventbus._SUBSCRIBERS.values() if not s.name.startswith("tests.")}
+    assert in_code == in_docs == registered
+    for event, rows in table.items():
+        for name, handler, _ in rows:
+            assert handler.startswith(f"contexts.{name.split('.')[0]}.handlers."), f"{name} is not its context's handler"
+
+
+def _layer_ranks() -> dict[str, int]:
+    """The contexts' layers, from the context-direction contract of .importlinter (top first)."""
+    text = (ROOT / ".importlinter").read_text().split("[importlinter:contract:context-direction]", 1)[1]
+    layers = text.split("layers =", 1)[1].split("\n\n", 1)[0].split("exhaustive", 1)[0]
+    rows = [line.strip() for line in layers.splitlines() if line.strip()]
+    return {name.strip(): len(rows) - i for i, row in enumerate(rows) for name in re.split(r"[:|]", row)}
+
+
+def test_subscribers_listen_to_their_own_layer_or_below():
+    """A subscription is a dependency the imports do not show: a context reacts to the events of
+    contexts at or below its layer (engagement listens to everyone; core to no one above it)."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    ranks = _layer_ranks()
+    assert ranks["engagement"] > ranks["commercial"] > ranks["finance"] > ranks["core"]
+    for event, rows in import_string(settings.EVENT_SUBSCRIPTIONS).items():
+        publisher = event.split(".")[0]
+        for name, _, _ in rows:
+            assert ranks[name.split(".")[0]] >= ranks[publisher], f"{name} listens to {event} from a layer above"
