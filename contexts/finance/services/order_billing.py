@@ -14,9 +14,16 @@ from contexts.finance import selectors
 from contexts.finance.data import IssuedInvoice
 from contexts.finance.models import Invoice, Payment, PaymentStatus
 from contexts.finance.services import invoicing, payments
+from crm import eventbus
 from crm.rest.errors import DomainError, InvalidInput
 
 logger = logging.getLogger(__name__)
+
+
+def _joined(what: str) -> None:
+    """These commands are parts of the caller's command: they open no transaction of their own."""
+    if not transaction.get_connection().in_atomic_block:
+        raise eventbus.NoTransaction(f"{what} joins the caller's transaction: call it inside transaction.atomic()")
 
 
 def _issued(invoice: Invoice) -> IssuedInvoice:
@@ -27,15 +34,15 @@ def _issued(invoice: Invoice) -> IssuedInvoice:
 def invoice_for_order(*, order_id: uuid.UUID, client_id: uuid.UUID, lines: Iterable[Mapping],
                       payment_terms_days: int = 0) -> IssuedInvoice:
     """The order's invoice, issued once; the order's payments already received are allocated to it."""
-    with transaction.atomic(savepoint=False):
-        invoice = Invoice.objects.filter(order_id=order_id, kind="invoice").select_for_update().first()
-        if invoice is None:
-            draft = invoicing.draft_create(client_id=client_id, order_id=order_id, lines=lines,
-                                           payment_terms_days=payment_terms_days)
-            invoice = invoicing.invoice_issue(invoice_id=draft.id)
-            for payment in Payment.objects.filter(order_id=order_id, status=PaymentStatus.SUCCEEDED):
-                payments.allocate(payment, [invoice.id])
-        return _issued(invoice)
+    _joined("invoice_for_order")
+    invoice = Invoice.objects.filter(order_id=order_id, kind="invoice").select_for_update().first()
+    if invoice is None:
+        draft = invoicing.draft_create(client_id=client_id, order_id=order_id, lines=lines,
+                                       payment_terms_days=payment_terms_days)
+        invoice = invoicing.invoice_issue(invoice_id=draft.id)
+        for payment in Payment.objects.filter(order_id=order_id, status=PaymentStatus.SUCCEEDED):
+            payments.allocate(payment, [invoice.id])
+    return _issued(invoice)
 
 
 def invoice_for_contract_period(*, contract_id: uuid.UUID, client_id: uuid.UUID, period: str,
@@ -43,7 +50,7 @@ def invoice_for_contract_period(*, contract_id: uuid.UUID, client_id: uuid.UUID,
     """One invoice per contract and period ("2026-11"), kept unique by the database."""
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period or ""):
         raise InvalidInput("A period is YYYY-MM.", field="period")
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         invoice = Invoice.objects.filter(contract_id=contract_id, billing_period=period, kind="invoice").first()
         if invoice is None:
             draft = invoicing.draft_create(client_id=client_id, contract_id=contract_id, lines=lines, billing_period=period,
@@ -59,19 +66,19 @@ def credit_and_refund_order(*, order_id: uuid.UUID, lines: Iterable[Mapping] | N
     (`lines=None`: a cancellation, credited once), and the refund of its gross amount reserved
     on the order's payment (once per `refund_key`, within what is left to refund). Returns the
     credit note's number and the refund to send after commit (None: nothing to refund)."""
+    _joined("credit_and_refund_order")
     invoice = selectors.order_invoice(order_id=order_id)
     if invoice is None:
         raise InvalidInput("This order has no invoice to credit.", field="order_id")
-    with transaction.atomic(savepoint=False):
-        credit = Invoice.objects.filter(original=invoice, kind="credit_note", status="issued",
-                                        total_gross=invoice.total_gross).first() if lines is None else None
-        if credit is None:
-            credit = invoicing.invoice_issue(invoice_id=invoicing.credit_note_create(
-                invoice_id=invoice.id, lines=lines, reason=reason).id)
-        payment = Payment.objects.filter(order_id=order_id, status=PaymentStatus.SUCCEEDED).first()
-        amount = min(credit.total_gross, payment.amount - payment.refunded_amount) if payment else 0
-        refund = payments.reserve_refund(payment_id=payment.id, amount=amount, reason=reason,
-                                         idempotency_key=refund_key) if amount > 0 else None
+    credit = Invoice.objects.filter(original=invoice, kind="credit_note", status="issued",
+                                    total_gross=invoice.total_gross).first() if lines is None else None
+    if credit is None:
+        credit = invoicing.invoice_issue(invoice_id=invoicing.credit_note_create(
+            invoice_id=invoice.id, lines=lines, reason=reason).id)
+    payment = Payment.objects.filter(order_id=order_id, status=PaymentStatus.SUCCEEDED).first()
+    amount = min(credit.total_gross, payment.amount - payment.refunded_amount) if payment else 0
+    refund = payments.reserve_refund(payment_id=payment.id, amount=amount, reason=reason,
+                                     idempotency_key=refund_key) if amount > 0 else None
     return credit.number, (refund.id if refund else None)
 
 

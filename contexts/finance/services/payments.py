@@ -292,7 +292,7 @@ def reserve_refund(*, payment_id: uuid.UUID, amount, reason: str = "", idempoten
             if done.payment_id != payment_id or done.amount != amount:
                 raise IdempotencyKeyReused("This refund key was used for another refund.", field="Idempotency-Key")
             return done
-    with transaction.atomic(savepoint=False):  # joins the caller's (a return's, a cancellation's)
+    with transaction.atomic():
         payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
         if payment is None:
             raise NotFound("No such payment.", field="payment_id")
