@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
@@ -35,9 +36,9 @@ def customer_tokens(customer) -> RefreshToken:
 
 def check_token_tenant(token, *, kind: str) -> None:
     if token.get(TENANT_CLAIM) != tenancy.current_schema():
-        raise InvalidToken({"detail": "This token belongs to another organisation.", "code": "token_wrong_tenant"})
+        raise InvalidToken({"detail": _("This token belongs to another organisation."), "code": "token_wrong_tenant"})
     if token.get(KIND_CLAIM) != kind:
-        raise InvalidToken({"detail": f"This is not a {kind} token.", "code": "token_wrong_kind"})
+        raise InvalidToken({"detail": _("This is not a %(kind)s token.") % {"kind": kind}, "code": "token_wrong_kind"})
 
 
 class TenantJWTAuthentication(JWTAuthentication):
@@ -58,7 +59,7 @@ class CustomerJWTAuthentication(JWTAuthentication):
     def get_user(self, validated_token):
         principal = _resolver("customer")(customer_id=validated_token.get("customer_id"))
         if principal is None:
-            raise exceptions.AuthenticationFailed("No such customer.", code="customer_not_found")
+            raise exceptions.AuthenticationFailed(_("No such customer."), code="customer_not_found")
         return principal
 
 
@@ -73,7 +74,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if not raw:
             return None
         if tenancy.is_public():
-            raise exceptions.AuthenticationFailed("API keys are valid on their organisation's host only.")
+            raise exceptions.AuthenticationFailed(_("API keys are valid on their organisation's host only."))
         principal = _resolver("api_key")(raw=raw)  # raises AuthenticationFailed naming what is wrong
         return principal, None
 

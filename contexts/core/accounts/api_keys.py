@@ -8,6 +8,7 @@ import secrets
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
 from crm.rest.principals import ApiKeyPrincipal
@@ -43,12 +44,12 @@ def principal_for(raw: str) -> ApiKeyPrincipal:
 
     parts = raw.split("_", 2)
     if len(parts) != 3 or parts[0] != API_KEY_PREFIX:
-        raise exceptions.AuthenticationFailed("Malformed API key.")
+        raise exceptions.AuthenticationFailed(_("Malformed API key."))
     key = ApiKey.objects.filter(prefix=parts[1]).select_related("created_by").first()
     if key is None or not hmac.compare_digest(key.secret_hash, hash_secret(parts[2])):
-        raise exceptions.AuthenticationFailed("Unknown API key.")
+        raise exceptions.AuthenticationFailed(_("Unknown API key."))
     if not key.is_active:
-        raise exceptions.AuthenticationFailed("This API key was revoked.")
+        raise exceptions.AuthenticationFailed(_("This API key was revoked."))
     if key.last_used_at is None or (timezone.now() - key.last_used_at).total_seconds() > 60:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
     creator = key.created_by

@@ -2,6 +2,8 @@
 when a subscription starts or changes): services ask before adding a user or a location."""
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from contexts.core.tenancy.models import Organisation
 from crm import tenancy
 from crm.rest.errors import DomainError
@@ -24,10 +26,11 @@ def check_limit(*, resource: str, current: int) -> None:
     if org is None or not org["plan_name"]:
         return
     if org["plan_cancelled"]:
-        raise PlanLimitReached("The subscription is cancelled.", field=resource)
+        raise PlanLimitReached(_("The subscription is cancelled."), field=resource)
     limit = org[RESOURCES[resource]]
     if limit is not None and current + 1 > limit:
-        raise PlanLimitReached(f"The {org['plan_name']} plan allows {limit} {resource}.", field=resource)
+        raise PlanLimitReached(_("The %(name)s plan allows %(limit)s %(resource)s.")
+                               % {"name": org["plan_name"], "limit": limit, "resource": resource}, field=resource)
 
 
 def set_entitlements(*, schema_name: str, plan_name: str, max_users: int | None, max_locations: int | None,

@@ -13,6 +13,7 @@ from contexts.core import api as core_api
 from contexts.finance.billing.models import Plan, Subscription, SubscriptionCharge, SubscriptionStatus
 from contexts.finance.gateways import stripe_gateway
 from crm.rest.errors import InvalidInput
+from django.utils.translation import gettext as _
 
 PlanLimitReached = core_api.PlanLimitReached  # the limits are enforced by core, beside the tenant
 
@@ -21,9 +22,9 @@ def subscribe(*, schema_name: str, plan_code: str, email: str, payment_method: s
     with schema_context("public"):
         plan = Plan.objects.filter(code=plan_code, is_active=True).first()
         if plan is None:
-            raise InvalidInput("No such plan.", field="plan_code")
+            raise InvalidInput(_("No such plan."), field="plan_code")
         if Subscription.objects.filter(schema_name=schema_name).exists():
-            raise InvalidInput("This organisation is already subscribed; change its plan instead.", field="schema_name")
+            raise InvalidInput(_("This organisation is already subscribed; change its plan instead."), field="schema_name")
         from contexts.finance.services.payments import gateway_errors
 
         with gateway_errors():  # an unknown card: 400 naming payment_method; Stripe down: 503

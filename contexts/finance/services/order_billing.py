@@ -9,6 +9,7 @@ import uuid
 from typing import Iterable, Mapping
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from contexts.finance import selectors
 from contexts.finance.data import IssuedInvoice
@@ -49,7 +50,7 @@ def invoice_for_contract_period(*, contract_id: uuid.UUID, client_id: uuid.UUID,
                                 lines: Iterable[Mapping], payment_terms_days: int = 30) -> IssuedInvoice:
     """One invoice per contract and period ("2026-11"), kept unique by the database."""
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period or ""):
-        raise InvalidInput("A period is YYYY-MM.", field="period")
+        raise InvalidInput(_("A period is YYYY-MM."), field="period")
     with transaction.atomic():
         invoice = Invoice.objects.filter(contract_id=contract_id, billing_period=period, kind="invoice").first()
         if invoice is None:
@@ -69,7 +70,7 @@ def credit_and_refund_order(*, order_id: uuid.UUID, lines: Iterable[Mapping] | N
     _joined("credit_and_refund_order")
     invoice = selectors.order_invoice(order_id=order_id)
     if invoice is None:
-        raise InvalidInput("This order has no invoice to credit.", field="order_id")
+        raise InvalidInput(_("This order has no invoice to credit."), field="order_id")
     credit = Invoice.objects.filter(original=invoice, kind="credit_note", status="issued",
                                     total_gross=invoice.total_gross).first() if lines is None else None
     if credit is None:

@@ -11,6 +11,7 @@ from contexts.inventory.models import Location, Reservation, StockAlert, StockIt
 from contexts.inventory.services import reservations, stock, transfers
 from crm.rest.schema import results_of
 from crm.rest.parsers import PG_INTEGER_MAX
+from django.utils.translation import gettext as _
 
 
 class LocationSerializer(serializers.ModelSerializer):
@@ -94,7 +95,7 @@ class TransferInput(serializers.Serializer):
         else:
             missing = [] if attrs.get("transfer_id") else ["transfer_id"]
         if missing:
-            raise serializers.ValidationError({f: ["This field is required for this action."] for f in missing})
+            raise serializers.ValidationError({f: [_("This field is required for this action.")] for f in missing})
         return attrs
 
 

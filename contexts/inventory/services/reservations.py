@@ -8,6 +8,7 @@ import uuid
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contexts.inventory.events import ReservationExpired
 from contexts.inventory.models import MovementKind, Reservation, ReservationStatus, StockItem, StockMovement
@@ -25,7 +26,7 @@ def reserve(*, variant_id: uuid.UUID, quantity: int, reference: str, owner: str 
     Raises InsufficientStock when nothing can hold it."""
     quantity = _positive(quantity)
     if not reference:
-        raise InvalidInput("A reservation needs a reference.", field="reference")
+        raise InvalidInput(_("A reservation needs a reference (cart:<id>, order:<id>...)."), field="reference")
     if location_id is not None:
         candidates = [_location(location_id).pk]
     else:
@@ -48,9 +49,9 @@ def _close(reservation_id, *, to: str) -> Reservation:
     with transaction.atomic():
         r = Reservation.objects.select_for_update().filter(pk=reservation_id).first()
         if r is None:
-            raise NotFound("No such reservation.", field="reservation_id")
+            raise NotFound(_("No such reservation."), field="reservation_id")
         if r.status != ReservationStatus.ACTIVE:
-            raise InvalidTransition(f"This reservation is {r.status}.", field="reservation_id")
+            raise InvalidTransition(_("This reservation is %(status)s.") % {"status": r.status}, field="reservation_id")
         decrease = {"reserved": F("reserved") - r.quantity}
         if to == ReservationStatus.COMMITTED:
             decrease["on_hand"] = F("on_hand") - r.quantity
@@ -116,14 +117,14 @@ def commit_held(*, owner: str, sale_reference: str) -> int:
             return 0
         with connection.cursor() as cursor:
             values = ", ".join(["(%s::uuid, %s::uuid, %s::int)"] * len(rows))
-            params = [p for _, v, loc, q in rows for p in (str(v), str(loc), q)]
+            params = [p for _key, v, loc, q in rows for p in (str(v), str(loc), q)]
             cursor.execute(
                 f"UPDATE inventory_stockitem s SET on_hand = s.on_hand - x.q, reserved = s.reserved - x.q "
                 f"FROM (SELECT v, l, sum(q) AS q FROM (VALUES {values}) AS t(v, l, q) GROUP BY v, l) x "
                 f"WHERE s.variant_id = x.v AND s.location_id = x.l", params)
         StockMovement.objects.bulk_create([
             StockMovement(variant_id=v, location_id=loc, kind=MovementKind.SALE, quantity=-q, reference=sale_reference[:100])
-            for _, v, loc, q in rows
+            for _key, v, loc, q in rows
         ])
         Reservation.objects.filter(id__in=[r[0] for r in rows]).update(status=ReservationStatus.COMMITTED, closed_at=timezone.now())
     return len(rows)

@@ -10,6 +10,7 @@ import uuid
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contexts.core import api as core_api
 from contexts.inventory.events import StockLow
@@ -17,11 +18,12 @@ from contexts.inventory.models import Location, MovementKind, StockAlert, StockI
 from crm import audit, eventbus
 from crm.rest.errors import DomainError, InvalidInput
 
+
 class InsufficientStock(DomainError):
     code = "insufficient_stock"
 
-    def __init__(self, message="Not enough stock.", *, field="quantity"):
-        super().__init__(message, field=field)
+    def __init__(self, message=None, *, field="quantity"):
+        super().__init__(message or _("Not enough stock."), field=field)
 
 
 class InvalidTransition(DomainError):
@@ -32,24 +34,24 @@ def _location(location_id) -> Location:
     try:
         return Location.objects.get(pk=location_id, is_active=True)
     except (Location.DoesNotExist, ValueError, TypeError):
-        raise InvalidInput("No such location.", field="location_id")
+        raise InvalidInput(_("No such location."), field="location_id")
 
 
 def _positive(quantity, field="quantity") -> int:
     try:
         q = int(quantity)
     except (TypeError, ValueError):
-        raise InvalidInput("The quantity is a whole number.", field=field)
+        raise InvalidInput(_("The quantity is a whole number."), field=field)
     if q <= 0:
-        raise InvalidInput("The quantity must be positive.", field=field)
+        raise InvalidInput(_("The quantity must be positive."), field=field)
     return q
 
 
 def location_create(*, code: str, name: str, kind: str, serves_web: bool = False) -> Location:
     if kind not in ("shop", "warehouse"):
-        raise InvalidInput("A location is a shop or a warehouse.", field="kind")
+        raise InvalidInput(_("A location is a shop or a warehouse."), field="kind")
     if Location.objects.filter(code=code).exists():
-        raise InvalidInput("This code is used.", field="code")
+        raise InvalidInput(_("This code is used."), field="code")
     core_api.check_plan_limit(resource="locations", current=Location.objects.filter(is_active=True).count())
     return Location.objects.create(code=code, name=name, kind=kind, serves_web=serves_web)
 
@@ -64,7 +66,7 @@ def _item_for_update(variant_id, location: Location, product_id=None) -> StockIt
     item = StockItem.objects.select_for_update().filter(variant_id=variant_id, location=location).first()
     if item is None:
         if product_id is None:
-            raise InsufficientStock("This variant has no stock here.")
+            raise InsufficientStock(_("This variant has no stock here."))
         try:
             with transaction.atomic():
                 StockItem.objects.create(variant_id=variant_id, product_id=product_id, location=location)
@@ -113,15 +115,15 @@ def receive(*, variant_id: uuid.UUID, product_id: uuid.UUID, location_id: uuid.U
 def adjust(*, variant_id: uuid.UUID, location_id: uuid.UUID, delta: int, reason: str) -> StockItem:
     """A correction (breakage, theft, found): refuses to take more than is free."""
     if not reason:
-        raise InvalidInput("Say why the stock is adjusted.", field="reason")
+        raise InvalidInput(_("Say why the stock is adjusted."), field="reason")
     delta = int(delta)
     if delta == 0:
-        raise InvalidInput("The adjustment cannot be zero.", field="delta")
+        raise InvalidInput(_("The adjustment cannot be zero."), field="delta")
     with transaction.atomic():
         location = _location(location_id)
         item = _item_for_update(variant_id, location)
         if delta < 0 and item.available < -delta:
-            raise InsufficientStock("Cannot remove more than the free stock.", field="delta")
+            raise InsufficientStock(_("Cannot remove more than the free stock."), field="delta")
         StockItem.objects.filter(pk=item.pk).update(on_hand=F("on_hand") + delta)
         _move(item, MovementKind.ADJUSTMENT, delta, reason)
         _check_low(item)
@@ -132,12 +134,12 @@ def count(*, variant_id: uuid.UUID, location_id: uuid.UUID, counted: int, refere
     """A physical count sets on-hand stock; the difference goes to the ledger."""
     counted = int(counted)
     if counted < 0:
-        raise InvalidInput("A count cannot be negative.", field="counted")
+        raise InvalidInput(_("A count cannot be negative."), field="counted")
     with transaction.atomic():
         location = _location(location_id)
         item = _item_for_update(variant_id, location)
         if counted < item.reserved:
-            raise InvalidInput(f"{item.reserved} units are reserved: release them before counting fewer.", field="counted")
+            raise InvalidInput(_("%(reserved)s units are reserved: release them before counting fewer.") % {"reserved": item.reserved}, field="counted")
         diff = counted - item.on_hand
         if diff:
             StockItem.objects.filter(pk=item.pk).update(on_hand=counted)
@@ -148,7 +150,7 @@ def count(*, variant_id: uuid.UUID, location_id: uuid.UUID, counted: int, refere
 
 def set_reorder_point(*, variant_id: uuid.UUID, location_id: uuid.UUID, reorder_point: int) -> StockItem:
     if int(reorder_point) < 0:
-        raise InvalidInput("The reorder point cannot be negative.", field="reorder_point")
+        raise InvalidInput(_("The reorder point cannot be negative."), field="reorder_point")
     with transaction.atomic():
         item = _item_for_update(variant_id, _location(location_id))
         old = item.reorder_point
@@ -177,6 +179,6 @@ def return_to_stock(*, variant_id: uuid.UUID, quantity: int, reference: str) -> 
     item = (StockItem.objects.filter(variant_id=variant_id, location__serves_web=True, location__is_active=True)
             .order_by("location__code").first()) or StockItem.objects.filter(variant_id=variant_id).first()
     if item is None:
-        raise InvalidInput("This variant was never stocked.", field="variant_id")
+        raise InvalidInput(_("This variant was never stocked."), field="variant_id")
     return receive(variant_id=variant_id, product_id=item.product_id, location_id=item.location_id, quantity=quantity,
                    reference=reference, kind=MovementKind.RETURN)

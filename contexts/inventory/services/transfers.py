@@ -7,6 +7,7 @@ from typing import Iterable, Mapping
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contexts.inventory.models import MovementKind, StockItem, Transfer, TransferLine, TransferStatus
 from contexts.inventory.services.stock import InsufficientStock, InvalidTransition, _check_low, _item_for_update, _location, _move, _positive
@@ -16,17 +17,17 @@ from crm.rest.errors import InvalidInput, NotFound
 def transfer_request(*, source_id: uuid.UUID, destination_id: uuid.UUID, lines: Iterable[Mapping]) -> Transfer:
     lines = list(lines)
     if not lines:
-        raise InvalidInput("A transfer needs lines.", field="lines")
+        raise InvalidInput(_("A transfer needs lines."), field="lines")
     with transaction.atomic():
         source, destination = _location(source_id), _location(destination_id)
         if source.pk == destination.pk:
-            raise InvalidInput("Source and destination differ.", field="destination_id")
+            raise InvalidInput(_("Source and destination differ."), field="destination_id")
         transfer = Transfer.objects.create(source=source, destination=destination)
         for i, line in enumerate(lines):
             q = _positive(line.get("quantity"), field=f"lines[{i}].quantity")
             item = StockItem.objects.filter(variant_id=line.get("variant_id"), location=source).first()
             if item is None:
-                raise InvalidInput("This variant has no stock at the source.", field=f"lines[{i}].variant_id")
+                raise InvalidInput(_("This variant has no stock at the source."), field=f"lines[{i}].variant_id")
             TransferLine.objects.create(transfer=transfer, variant_id=item.variant_id, product_id=item.product_id, quantity=q)
     return transfer
 
@@ -39,7 +40,7 @@ def transfer_ship(*, transfer_id: uuid.UUID) -> Transfer:
             taken = StockItem.objects.filter(variant_id=line.variant_id, location=t.source,
                                              on_hand__gte=F("reserved") + line.quantity).update(on_hand=F("on_hand") - line.quantity)
             if not taken:
-                raise InsufficientStock(f"Not enough free stock of {line.variant_id} to ship.", field="lines")
+                raise InsufficientStock(_("Not enough free stock of %(variant_id)s to ship.") % {"variant_id": line.variant_id}, field="lines")
             item = StockItem.objects.get(variant_id=line.variant_id, location=t.source)
             _move(item, MovementKind.TRANSFER_OUT, -line.quantity, f"transfer:{t.pk}")
             _check_low(item)
@@ -72,7 +73,7 @@ def transfer_cancel(*, transfer_id: uuid.UUID) -> Transfer:
 def _transfer(transfer_id, expected: str) -> Transfer:
     t = Transfer.objects.select_for_update().filter(pk=transfer_id).select_related("source", "destination").first()
     if t is None:
-        raise NotFound("No such transfer.", field="transfer_id")
+        raise NotFound(_("No such transfer."), field="transfer_id")
     if t.status != expected:
-        raise InvalidTransition(f"This transfer is {t.status}; it must be {expected}.", field="action")
+        raise InvalidTransition(_("This transfer is %(status)s; it must be %(expected)s.") % {"status": t.status, "expected": expected}, field="action")
     return t
