@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.contrib import admin
-from django.db import connection
 from django.db.models import Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+
+from crm import tenancy
 
 # (title, icon, app labels): the order staff read them in.
 TENANT_GROUPS = [
@@ -38,7 +39,7 @@ def _capfirst(text: str) -> str:
 def _site(request):
     from crm.platform import platform_site
 
-    return platform_site if connection.schema_name == "public" else admin.site
+    return platform_site if tenancy.is_public() else admin.site
 
 
 def navigation(request) -> list[dict]:
@@ -72,7 +73,7 @@ def _money(amount) -> str:
 
 def dashboard_callback(request, context: dict) -> dict:
     """A few KPI cards on the index (the engagement dashboard will replace it)."""
-    if connection.schema_name == "public":
+    if tenancy.is_public():
         Organisation = apps.get_model("tenancy", "Organisation")
         context["kpis"] = [_kpi("Organisations actives", Organisation.objects.filter(is_active=True).count())]
         return context

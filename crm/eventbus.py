@@ -37,6 +37,7 @@ from django.db.models import F
 from django.utils import timezone
 from prometheus_client import Counter
 
+from crm import tenancy
 from crm.events import Event
 from crm.observability import current_request_id
 
@@ -122,7 +123,7 @@ def publish(event: Event) -> None:
     OutboxEvent.objects.create(id=event.event_id, name=event.name, payload=event.payload(),
                                occurred_at=event.occurred_at, request_id=current_request_id()[:64])
     EVENTS_PUBLISHED.labels(event=event.name).inc()
-    schema = connection.schema_name
+    schema = tenancy.current_schema()
     transaction.on_commit(lambda: send(event_ids=[event.event_id], schema=schema))
 
 
@@ -167,7 +168,7 @@ def resend_unsent(*, now: datetime.datetime | None = None, older_than_seconds: i
     cutoff = now - datetime.timedelta(seconds=older_than_seconds)
     ids = list(OutboxEvent.objects.filter(sent_at__isnull=True, created_at__lte=cutoff)
                .order_by("created_at").values_list("id", flat=True)[:limit])
-    sent = send(event_ids=ids, schema=connection.schema_name) if ids else 0
+    sent = send(event_ids=ids, schema=tenancy.current_schema()) if ids else 0
     return sent + redeliver_unhandled(now=now, limit=limit)
 
 
@@ -190,7 +191,7 @@ def redeliver_unhandled(*, now: datetime.datetime, limit: int = 500) -> int:
                                  *DeadLetter.objects.filter(event_id__in=ids).values_list("event_id", "subscriber")]:
         done.setdefault(event_id, set()).add(subscriber)
     delivered, resent = [], 0
-    schema = connection.schema_name
+    schema = tenancy.current_schema()
     for row in rows:
         missing = [sub for sub in subscribers_of(row.name) if sub.name not in done.get(row.id, set())]
         if not missing:
@@ -275,7 +276,7 @@ def retry_dead_letter(*, dead_letter_id: uuid.UUID) -> None:
     letter = DeadLetter.objects.get(id=dead_letter_id)
     letter.retried_at = timezone.now()
     letter.save(update_fields=["retried_at"])
-    schema = connection.schema_name
+    schema = tenancy.current_schema()
     transaction.on_commit(lambda: tasks.run_subscriber.apply_async(
         kwargs={"event_id": str(letter.event_id), "subscriber": letter.subscriber}, headers={"_schema_name": schema},
     ))

@@ -11,12 +11,9 @@ import posixpath
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import FileSystemStorage, default_storage
-from django.db import connection
 from django.http import FileResponse, Http404
 
-
-def _public_schema() -> str:
-    return getattr(settings, "PUBLIC_SCHEMA_NAME", "public")
+from crm import tenancy
 
 
 def _normalise(name: str) -> str:
@@ -34,7 +31,7 @@ class TenantFileSystemStorage(FileSystemStorage):
     """FileSystemStorage scoped by the active schema."""
 
     def _schema(self) -> str:
-        return connection.schema_name or _public_schema()
+        return tenancy.current_schema() or tenancy.public_schema()
 
     def _scoped(self, name: str) -> str:
         schema = self._schema()
@@ -44,7 +41,7 @@ class TenantFileSystemStorage(FileSystemStorage):
     def _check(self, name: str) -> str:
         schema = self._schema()
         norm = _normalise(name)
-        if schema != _public_schema() and not norm.startswith(f"{schema}/"):
+        if schema != tenancy.public_schema() and not norm.startswith(f"{schema}/"):
             raise SuspiciousFileOperation(f"{name!r} is not a file of tenant {schema!r}")
         return norm
 
@@ -65,12 +62,12 @@ def serve_media(request, name: str):
     """/media/<name> on a tenant's host: only that tenant's files; those under a public folder
     (`MEDIA_PUBLIC_FOLDERS`, the catalog's images) to anyone, the others (invoices...) to the
     tenant's signed-in staff. Anything else is a 404, never a hint that a file exists."""
-    schema = connection.schema_name
+    schema = tenancy.current_schema()
     try:
         norm = _normalise(name)
     except SuspiciousFileOperation:
         raise Http404
-    if schema == _public_schema() or not norm.startswith(f"{schema}/"):
+    if schema == tenancy.public_schema() or not norm.startswith(f"{schema}/"):
         raise Http404
     folder = norm[len(schema) + 1:].split("/", 1)[0]
     if folder not in settings.MEDIA_PUBLIC_FOLDERS:

@@ -153,9 +153,9 @@ class InvoiceVatLine(models.Model):
 
 
 def _document_path(instance, filename):
-    from django.db import connection
+    from crm import tenancy
 
-    return f"{connection.schema_name}/invoices/{filename}"
+    return f"{tenancy.current_schema()}/invoices/{filename}"
 
 
 class InvoiceDocument(models.Model):

@@ -8,10 +8,10 @@ import stripe
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from django_tenants.utils import get_tenant_model, schema_context, tenant_context
+from django.utils.translation import gettext as _
 
 from contexts.finance.gateways import stripe_gateway
-from django.utils.translation import gettext as _
+from crm import tenancy
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +39,7 @@ def stripe_webhook(request):
     obj = obj if isinstance(obj, dict) else {}
     metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
     schema = metadata.get("tenant")
-    with schema_context("public"):
-        tenant = (get_tenant_model().objects.filter(schema_name=schema).exclude(schema_name="public").first()
-                  if isinstance(schema, str) and schema else None)
-    if tenant is None:
+    if not tenancy.tenant_exists(schema):
         logger.warning("stripe event %s for no known tenant (%s)", data.get("id"), schema)
         return JsonResponse({"status": "ignored"})
     from contexts.finance.services import payments
@@ -51,7 +48,7 @@ def stripe_webhook(request):
         created = int(data.get("created") or 0)
     except (TypeError, ValueError):
         created = 0
-    with tenant_context(tenant):
+    with tenancy.in_tenant(schema):
         outcome = payments.apply_stripe_event(event_id=data["id"][:100], event_type=data["type"][:100],
                                               created=created, obj=obj)
     if outcome == "unknown":

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django_tenants.utils import schema_context, tenant_context
 
 from contexts.core.tenancy.models import Domain, Organisation, schema_name_validator
+from crm import tenancy
 from django.utils.translation import gettext as _
 
 RESERVED_SCHEMAS = {"public", "information_schema", "pg_catalog", "pg_toast"}
@@ -42,7 +42,7 @@ def provision_tenant(
         raise ValidationError({"schema_name": [_("This schema name is reserved.")]})
     domain = (domain or default_domain(schema_name)).lower()
 
-    with schema_context("public"):
+    with tenancy.in_public():
         org = Organisation.objects.filter(schema_name=schema_name).first()
         if org is None:
             # Creating the schema runs every tenant migration (outside our transaction:
@@ -53,7 +53,7 @@ def provision_tenant(
         with transaction.atomic():
             Domain.objects.get_or_create(domain=domain, defaults={"tenant": org, "is_primary": True})
 
-    with tenant_context(org):
+    with tenancy.in_tenant(org.schema_name):
         from contexts.core.accounts.models import Role, User
 
         with transaction.atomic():

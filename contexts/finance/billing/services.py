@@ -7,11 +7,11 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django_tenants.utils import schema_context
 
 from contexts.core import api as core_api
 from contexts.finance.billing.models import Plan, Subscription, SubscriptionCharge, SubscriptionStatus
 from contexts.finance.gateways import stripe_gateway
+from crm import tenancy
 from crm.rest.errors import InvalidInput
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ PlanLimitReached = core_api.PlanLimitReached  # the limits are enforced by core,
 
 
 def subscribe(*, schema_name: str, plan_code: str, email: str, payment_method: str) -> Subscription:
-    with schema_context("public"):
+    with tenancy.in_public():
         plan = Plan.objects.filter(code=plan_code, is_active=True).first()
         if plan is None:
             raise InvalidInput(_("No such plan."), field="plan_code")
@@ -66,7 +66,7 @@ def charge_due(*, today: datetime.date | None = None) -> int:
     """The platform job: charges every subscription whose period has ended."""
     today = today or timezone.localdate()
     n = 0
-    with schema_context("public"):
+    with tenancy.in_public():
         for sub in Subscription.objects.select_related("plan").exclude(status=SubscriptionStatus.CANCELLED).filter(current_period_end__lte=today):
             try:
                 if _charge(sub, today=today):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from contexts.finance.events import PaymentReceived, PaymentRejected
 from contexts.finance.gateways import stripe_gateway
 from contexts.finance.models import Allocation, Invoice, Payment, PaymentMethod, PaymentStatus, Refund, StripeEvent
-from crm import eventbus
+from crm import eventbus, tenancy
 from crm.money import cents
 from crm.rest.errors import DomainError, InvalidInput, NotFound
 from django.utils.translation import gettext as _
@@ -142,9 +142,7 @@ class CardOutcome:
 
 
 def _stripe_key(idempotency_key: str) -> str:
-    from django.db import connection
-
-    return f"{connection.schema_name}:{idempotency_key}"
+    return f"{tenancy.current_schema()}:{idempotency_key}"
 
 
 def _apply_intent(payment_id: uuid.UUID, result: stripe_gateway.IntentResult, invoice_ids=None) -> Payment:
@@ -176,8 +174,6 @@ def pay_by_card(*, client_id: uuid.UUID, amount, payment_method: str, idempotenc
 
     A retry with the same key never charges twice: it resumes from the recorded state. The same
     key with other parameters is refused (IdempotencyKeyReused, 422)."""
-    from django.db import connection
-
     amount = _amount(amount)
     if not idempotency_key:
         raise InvalidInput(_("An Idempotency-Key is required for card payments."), field="idempotency_key")
@@ -201,7 +197,7 @@ def pay_by_card(*, client_id: uuid.UUID, amount, payment_method: str, idempotenc
             return CardOutcome(payment=payment, intent_status="succeeded")
 
     key = _stripe_key(idempotency_key)
-    metadata = {"tenant": connection.schema_name, "payment_id": str(payment.id)}
+    metadata = {"tenant": tenancy.current_schema(), "payment_id": str(payment.id)}
     try:
         with gateway_errors():
             if not payment.stripe_payment_intent:

@@ -2,11 +2,10 @@
 import random
 
 from django.core.management.base import BaseCommand
-from django_tenants.utils import tenant_context
 
 from config.demo.data import seed_demo
-from contexts.core.tenancy.models import Organisation
 from contexts.core.tenancy.services import provision_tenant
+from crm import tenancy
 
 
 class Command(BaseCommand):
@@ -23,8 +22,7 @@ class Command(BaseCommand):
             admin_email="admin@boutique-comptoir.fr", admin_password=opts["password"],
         )
         self._ensure_platform_admin(opts["password"])
-        org = Organisation.objects.get(schema_name=t.schema_name)
-        with tenant_context(org):
+        with tenancy.in_tenant(t.schema_name):
             summary = seed_demo(rng=random.Random(opts["seed"]), password=opts["password"])
         for line in summary:
             self.stdout.write(f"  {line}")
