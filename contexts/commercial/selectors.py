@@ -1,7 +1,23 @@
-"""Commercial reads for the views and the api."""
+"""Commercial reads for the views and the api: orders with their lines and history (three
+queries whatever the page size), a customer seeing only their own."""
 from __future__ import annotations
 
-from contexts.commercial.models import Contract
+import uuid
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from contexts.commercial.models import Contract, Order
+
+
+def order_list(*, customer_id: uuid.UUID | str | None = None) -> QuerySet[Order]:
+    qs = Order.objects.prefetch_related("lines", "history")
+    return qs.filter(customer_id=customer_id) if customer_id else qs
+
+
+def order_detail(*, order_id: uuid.UUID, customer_id: uuid.UUID | str | None = None) -> Order:
+    """The order (404 when unknown, or not this customer's)."""
+    return get_object_or_404(order_list(customer_id=customer_id), pk=order_id)
 
 
 def has_contracts() -> bool:

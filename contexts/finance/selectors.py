@@ -5,7 +5,26 @@ import uuid
 from decimal import Decimal
 
 from contexts.finance.data import CardPayment, InvoicePdf, InvoiceShare
-from contexts.finance.models import Allocation, Invoice, InvoiceLine, Payment
+from django.db.models import QuerySet
+
+from contexts.finance.models import Allocation, Installment, Invoice, InvoiceLine, Payment, Reminder
+
+
+def invoice_list() -> QuerySet[Invoice]:
+    """Invoices with their original, lines and VAT lines: three queries whatever the page size."""
+    return Invoice.objects.select_related("original").prefetch_related("lines", "vat_lines")
+
+
+def payment_list() -> QuerySet[Payment]:
+    return Payment.objects.prefetch_related("allocations")
+
+
+def installments_of(*, invoice_id: uuid.UUID) -> QuerySet[Installment]:
+    return Installment.objects.filter(schedule__invoice_id=invoice_id)
+
+
+def reminders_of(*, invoice_id: uuid.UUID) -> QuerySet[Reminder]:
+    return Reminder.objects.filter(invoice_id=invoice_id)
 
 
 def card_payment(outcome_or_payment) -> CardPayment:

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contexts.commercial.models import Order
+from contexts.commercial import selectors
 from contexts.commercial.services import carts, checkout, orders
 from crm.rest.authentication import ApiKeyAuthentication as ApiKeyAuth
 from crm.rest.authentication import CustomerJWTAuthentication as CustomerJWT
@@ -172,14 +173,15 @@ class CheckoutView(APIView):
         data.is_valid(raise_exception=True)
         placed = checkout.checkout(customer_id=_customer_id(request), idempotency_key=request.headers.get("Idempotency-Key", ""),
                                    **data.validated_data)
-        order = Order.objects.prefetch_related("lines", "history").get(pk=placed.pk)
+        order = selectors.order_detail(order_id=placed.pk)
         order.card_payment = getattr(placed, "card_payment", None)
         code = status.HTTP_202_ACCEPTED if order.status == "placed" else status.HTTP_201_CREATED
         return Response(CheckoutOutput(order).data, status=code)
 
 
-def _orders():
-    return Order.objects.prefetch_related("lines", "history")
+def _own(request) -> str | None:
+    """A customer sees only their own orders; staff see all (None)."""
+    return request.user.customer_id if getattr(request.user, "kind", None) == "customer" else None
 
 
 class StaffOrOwnCustomerView(APIView):
@@ -196,12 +198,7 @@ class OrderDetailView(StaffOrOwnCustomerView):
 
     @extend_schema(responses={200: OrderOutput})
     def get(self, request, order_id):
-        qs = _orders()
-        if getattr(request.user, "kind", None) == "customer":
-            qs = qs.filter(customer_id=request.user.customer_id)
-        from django.shortcuts import get_object_or_404
-
-        return Response(OrderOutput(get_object_or_404(qs, pk=order_id)).data)
+        return Response(OrderOutput(selectors.order_detail(order_id=order_id, customer_id=_own(request))).data)
 
 
 class OrderInvoiceView(StaffOrOwnCustomerView):
@@ -211,15 +208,11 @@ class OrderInvoiceView(StaffOrOwnCustomerView):
     @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="PDF/A-3 with Factur-X XML")})
     def get(self, request, order_id):
         from django.http import HttpResponse
-        from django.shortcuts import get_object_or_404
 
         from contexts.finance import api as finance_api
         from crm.rest.errors import NotFound
 
-        qs = Order.objects.all()
-        if getattr(request.user, "kind", None) == "customer":
-            qs = qs.filter(customer_id=request.user.customer_id)
-        order = get_object_or_404(qs, pk=order_id)
+        order = selectors.order_detail(order_id=order_id, customer_id=_own(request))
         pdf = finance_api.order_invoice_pdf(order_id=order.id)
         if pdf is None:
             raise NotFound(_("This order has no invoice (yet): it is issued when the order is paid."), field="order_id")
@@ -246,7 +239,7 @@ class OrderStatusView(APIView):
         data = StatusInput(data=request.data)
         data.is_valid(raise_exception=True)
         orders.set_status(order_id=order_id, **data.validated_data)
-        return Response(OrderOutput(_orders().get(pk=order_id)).data)
+        return Response(OrderOutput(selectors.order_detail(order_id=order_id)).data)
 
 
 class CustomerOrdersView(StaffOrOwnCustomerView):
@@ -259,7 +252,7 @@ class CustomerOrdersView(StaffOrOwnCustomerView):
         from crm.rest.pagination import Pagination
 
         paginator = Pagination()
-        page = paginator.paginate_queryset(_orders().filter(customer_id=customer_id), request, view=self)
+        page = paginator.paginate_queryset(selectors.order_list(customer_id=customer_id), request, view=self)
         return paginator.get_paginated_response(OrderOutput(page, many=True).data)
 
 
@@ -284,4 +277,4 @@ class OrderReturnView(APIView):
         data.is_valid(raise_exception=True)
         lines = [{"variant_id": str(l["variant_id"]), "quantity": l["quantity"]} for l in data.validated_data["lines"]]
         orders.order_return(order_id=order_id, lines=lines, reason=data.validated_data["reason"])
-        return Response(OrderOutput(_orders().get(pk=order_id)).data, status=status.HTTP_201_CREATED)
+        return Response(OrderOutput(selectors.order_detail(order_id=order_id)).data, status=status.HTTP_201_CREATED)

@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from contexts.finance import selectors
 from contexts.finance.models import Installment, Invoice, Payment, Reminder
 from contexts.finance.services import dunning, payments, schedules
 from crm.rest.schema import results_of
@@ -58,7 +59,7 @@ class RefundInput(serializers.Serializer):
 
 class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = PaymentOutput
-    queryset = Payment.objects.prefetch_related("allocations")
+    queryset = selectors.payment_list()
     filterset_fields = ["client_id", "method", "status", "order_id"]
 
     @extend_schema(request=ManualPaymentInput, responses={201: PaymentOutput})
@@ -111,7 +112,7 @@ class ScheduleView(APIView):
 
     @extend_schema(responses={200: INSTALLMENTS})
     def get(self, request, invoice_id):
-        rows = Installment.objects.filter(schedule__invoice_id=invoice_id)
+        rows = selectors.installments_of(invoice_id=invoice_id)
         return Response({"results": InstallmentOutput(rows, many=True).data})
 
     @extend_schema(request=ScheduleInput, responses={201: INSTALLMENTS})
@@ -147,7 +148,7 @@ class DunningView(APIView):
 
     @extend_schema(responses={200: results_of("Reminders", ReminderOutput)})
     def get(self, request, invoice_id):
-        return Response({"results": ReminderOutput(Reminder.objects.filter(invoice_id=invoice_id), many=True).data})
+        return Response({"results": ReminderOutput(selectors.reminders_of(invoice_id=invoice_id), many=True).data})
 
     @extend_schema(request=HoldInput, responses={200: HoldOutput})
     def post(self, request, invoice_id):

@@ -6,7 +6,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from contexts.finance import documents
+from contexts.finance import documents, selectors
 from contexts.finance.models import Invoice, InvoiceLine, InvoiceVatLine
 from contexts.finance.services import invoicing
 from django.utils.translation import gettext as _
@@ -60,7 +60,7 @@ class CreditInput(serializers.Serializer):
 
 class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = InvoiceOutput
-    queryset = Invoice.objects.select_related("original").prefetch_related("lines", "vat_lines")
+    queryset = selectors.invoice_list()
     filterset_fields = {"status": ["exact"], "kind": ["exact"], "client_id": ["exact"], "order_id": ["exact"],
                         "issue_date": ["gte", "lte"]}
     ordering_fields = ["created_at", "issue_date", "number", "total_gross"]
