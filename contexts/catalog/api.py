@@ -9,66 +9,49 @@ from typing import Iterable
 
 from contexts.catalog.data import AppliedPromotion, PricedLine, VariantSummary  # noqa: F401  (returned)
 from crm.rest.errors import InvalidInput, NotFound  # noqa: F401  (raised by these functions)
+from contexts.catalog import selectors
+from contexts.catalog.services import categories, pricing, products
 
 
 def variants_by_ids(*, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, VariantSummary]:
-    from contexts.catalog import selectors
-
     return selectors.variants_by_ids(ids=ids)
 
 
 def variant_links(*, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, tuple[str, str]]:
     """{variant id: (product and variant name, back-office URL of its product)}: one query."""
-    from contexts.catalog import selectors
-
     return selectors.variant_links(ids=ids)
 
 
 def variant_by_barcode(*, code: str) -> VariantSummary | None:
     """Exact EAN-13 (or SKU) lookup for the till's scanner."""
-    from contexts.catalog import selectors
-
     return selectors.variant_by_code(code=code)
 
 
 def variant_ids_of_product(*, product_id: uuid.UUID) -> list[uuid.UUID]:
-    from contexts.catalog import selectors
-
     return selectors.variant_ids_of_product(product_id=product_id)
 
 
 def prices(*, lines: Iterable[tuple[uuid.UUID, int]], channel: str = "shop", client_group: str = "",
            coupon: str | None = None, at: datetime.datetime | None = None) -> list[PricedLine]:
     """Prices (variant id, quantity) lines for a channel and client group, with promotions."""
-    from contexts.catalog.services import pricing
-
     return pricing.price_lines(lines=lines, channel=channel, client_group=client_group, coupon=coupon, at=at)
 
 
 def create_category(*, name: str, parent_id: uuid.UUID | None = None) -> uuid.UUID:
-    from contexts.catalog.services import categories
-
     return categories.category_create(name=name, parent_id=parent_id).id
 
 
 def create_product(*, name: str, category_id: uuid.UUID, variants: list[dict], vat_code: str = "normal",
                    description: str = "", brand: str = "") -> list[VariantSummary]:
-    from contexts.catalog import selectors
-    from contexts.catalog.services import products
-
     product = products.product_create(name=name, category_id=category_id, variants=variants, vat_code=vat_code,
                                       description=description, brand=brand)
     return list(selectors.variants_by_ids(ids=selectors.variant_ids_of_product(product_id=product.id)).values())
 
 
 def category_id_by_slug(*, slug: str) -> uuid.UUID | None:
-    from contexts.catalog import selectors
-
     return selectors.category_id_by_slug(slug=slug)
 
 
 def category_subtree_ids(*, category_id: uuid.UUID) -> set[uuid.UUID]:
     """A category and all its descendants (one query)."""
-    from contexts.catalog import selectors
-
     return selectors.category_subtree_ids(category_id=category_id)

@@ -8,19 +8,18 @@ import uuid
 
 from contexts.core.data import ClientSummary, CustomerSummary, OrganisationProfile  # noqa: F401  (returned)
 from contexts.core.tenancy.limits import PlanLimitReached  # noqa: F401  (raised by check_plan_limit)
+from contexts.core import selectors, services
+from contexts.core.accounts import api_keys
+from contexts.core.tenancy import limits
 
 
 def clients_by_ids(*, ids: list[uuid.UUID]) -> dict[uuid.UUID, ClientSummary]:
     """One query whatever the number of ids."""
-    from contexts.core import selectors
-
     return selectors.clients_by_ids(ids=ids)
 
 
 def client_links(*, ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[str, str]]:
     """{id: (display name, back-office URL)} for the admin of other contexts: one query."""
-    from contexts.core import selectors
-
     return selectors.client_links(ids=ids)
 
 
@@ -33,31 +32,23 @@ def client_summary(*, client_id: uuid.UUID | str) -> ClientSummary | None:
 
 
 def current_organisation() -> OrganisationProfile:
-    from contexts.core import selectors
-
     return selectors.current_organisation()
 
 
 def create_client(*, kind: str, email: str = "", first_name: str = "", last_name: str = "",
                   company_name: str = "", city: str = "", postal_code: str = "", phone: str = "") -> uuid.UUID:
-    from contexts.core import services
-
     return services.client_create(kind=kind, email=email, first_name=first_name, last_name=last_name,
                                   company_name=company_name, city=city, postal_code=postal_code, phone=phone).id
 
 
 def client_for_customer(*, customer_id: uuid.UUID) -> CustomerSummary:
     """The CRM client behind an online-shop customer, created on first need."""
-    from contexts.core import services
-
     return services.client_for_customer(customer_id=customer_id)
 
 
 def check_plan_limit(*, resource: str, current: int) -> None:
     """Raises PlanLimitReached (402) when the current tenant's plan allows no more `resource`
     ("users", "locations") than `current`. Tenants without a plan have no limit."""
-    from contexts.core.tenancy import limits
-
     if resource not in limits.RESOURCES:
         raise ValueError(f"unknown resource {resource!r}")
     limits.check_limit(resource=resource, current=current)
@@ -66,8 +57,6 @@ def check_plan_limit(*, resource: str, current: int) -> None:
 def set_plan_entitlements(*, schema_name: str, plan_name: str, max_users: int | None, max_locations: int | None,
                           cancelled: bool = False) -> None:
     """What an organisation's plan allows (finance's billing keeps it up to date)."""
-    from contexts.core.tenancy import limits
-
     limits.set_entitlements(schema_name=schema_name, plan_name=plan_name, max_users=max_users,
                             max_locations=max_locations, cancelled=cancelled)
 
@@ -75,13 +64,9 @@ def set_plan_entitlements(*, schema_name: str, plan_name: str, max_users: int | 
 # The principals the kernel's authentication classes ask for (named in settings.COMPTOIR_AUTH_RESOLVERS).
 def api_key_principal(*, raw: str):
     """The crm.rest.principals.ApiKeyPrincipal of a presented key; AuthenticationFailed (401)."""
-    from contexts.core.accounts import api_keys
-
     return api_keys.principal_for(raw)
 
 
 def customer_principal(*, customer_id: str | None):
     """The crm.rest.principals.CustomerPrincipal of an active customer, or None."""
-    from contexts.core import selectors
-
     return selectors.customer_principal(customer_id=customer_id)

@@ -50,4 +50,4 @@ def customer_principal(*, customer_id):
     from crm.rest.principals import CustomerPrincipal
 
     customer = Customer.objects.filter(pk=customer_id, is_active=True).first() if customer_id else None
-    return CustomerPrincipal(customer_id=str(customer.pk), email=customer.email) if customer else None
+    return CustomerPrincipal(id=str(customer.pk), name=customer.email) if customer else None

@@ -7,21 +7,17 @@ import uuid
 from decimal import Decimal
 from typing import Iterable, Mapping
 
+from contexts.core import api as core_api
+from contexts.finance import selectors
 from contexts.finance.data import CardPayment, InvoicePdf, InvoiceShare, IssuedInvoice  # noqa: F401  (returned)
-from contexts.finance.services.payments import (  # noqa: F401  (raised by these functions)
-    IdempotencyKeyReused,
-    PaymentDeclined,
-    PaymentUnavailable,
-)
+from contexts.finance.services import invoicing, order_billing, payments
+from contexts.finance.services.payments import IdempotencyKeyReused, PaymentDeclined, PaymentUnavailable  # noqa: F401
 from crm.rest.errors import InvalidInput  # noqa: F401  (raised by these functions)
 
 
 def require_seller_identity() -> None:
     """Raises InvalidInput naming the first missing field of the current tenant's legal identity
     (SIREN, VAT number, address, IBAN...): call it before taking money that will be invoiced."""
-    from contexts.core import api as core_api
-    from contexts.finance.services import invoicing
-
     invoicing.check_seller_identity(core_api.current_organisation())
 
 
@@ -30,8 +26,6 @@ def invoice_for_order(*, order_id: uuid.UUID, client_id: uuid.UUID, lines: Itera
     """Issues the invoice of an order (lines with label, quantity, unit_price_net, vat_rate).
     Idempotent on the order: a second call returns the first invoice. Payments already received
     for the order are allocated to it. Joins the caller's transaction."""
-    from contexts.finance.services import order_billing
-
     return order_billing.invoice_for_order(order_id=order_id, client_id=client_id, lines=lines,
                                            payment_terms_days=payment_terms_days)
 
@@ -40,8 +34,6 @@ def invoice_for_contract_period(*, contract_id: uuid.UUID, client_id: uuid.UUID,
                                 lines: Iterable[Mapping], payment_terms_days: int = 30) -> IssuedInvoice:
     """Issues the invoice of one period of a contract's recurring billing (period "2026-11");
     idempotent on (contract, period)."""
-    from contexts.finance.services import order_billing
-
     return order_billing.invoice_for_contract_period(contract_id=contract_id, client_id=client_id, period=period,
                                                      lines=lines, payment_terms_days=payment_terms_days)
 
@@ -53,17 +45,12 @@ def pay_order_by_card(*, order_id: uuid.UUID, client_id: uuid.UUID, amount: Deci
     succeeded payment, or a pending one (3-D Secure, processing) with what the client needs;
     raises PaymentDeclined (402), InvalidInput (400, `payment_method`), IdempotencyKeyReused
     (422) or PaymentUnavailable (503: retry with the same key)."""
-    from contexts.finance import selectors
-    from contexts.finance.services import payments
-
     return selectors.card_payment(payments.pay_by_card(client_id=client_id, amount=amount, payment_method=payment_method,
                                                        idempotency_key=idempotency_key, order_id=order_id, invoice_ids=[]))
 
 
 def order_payment(*, order_id: uuid.UUID) -> CardPayment | None:
     """The order's latest payment, as recorded (no call to Stripe)."""
-    from contexts.finance import selectors
-
     payment = selectors.latest_order_payment(order_id=order_id)
     return selectors.card_payment(payment) if payment else None
 
@@ -72,9 +59,6 @@ def sync_order_payment(*, order_id: uuid.UUID, give_up: bool = False) -> CardPay
     """Asks Stripe where the order's pending card payment stands and applies it; with
     `give_up`, an unfinished one is cancelled (or found succeeded meanwhile). No transaction
     may be open. Raises PaymentUnavailable when Stripe does not answer."""
-    from contexts.finance import selectors
-    from contexts.finance.services import payments
-
     payment = selectors.latest_order_payment(order_id=order_id)
     return selectors.card_payment(payments.sync_card_payment(payment_id=payment.id, give_up=give_up)) if payment else None
 
@@ -86,8 +70,6 @@ def credit_and_refund_order(*, order_id: uuid.UUID, lines: Iterable[Mapping] | N
     order's invoice, and the refund of its gross amount reserved on the order's payment (once
     per `refund_key`). Returns the credit note's number and the refund to pass to `send_refund`
     after commit (None: nothing to refund)."""
-    from contexts.finance.services import order_billing
-
     return order_billing.credit_and_refund_order(order_id=order_id, lines=lines, reason=reason, refund_key=refund_key)
 
 
@@ -95,21 +77,15 @@ def send_refund(*, refund_id: uuid.UUID) -> bool:
     """Sends a reserved card refund to Stripe; call it after commit, with no transaction open.
     False when Stripe did not answer or refused: the refund stays pending, and the reconcile job
     (`finance.reconcile_card_payments`) sends it later."""
-    from contexts.finance.services import order_billing
-
     return order_billing.send_refund(refund_id=refund_id)
 
 
 def order_invoice_pdf(*, order_id: uuid.UUID) -> InvoicePdf | None:
     """The PDF (PDF/A-3 with Factur-X) of the order's invoice, as stored; never rendered here
     (the worker renders it on issue, the sweep job recovers a missed one). None: no invoice."""
-    from contexts.finance import selectors
-
     return selectors.order_invoice_pdf(order_id=order_id)
 
 
 def payment_shares(*, payment_id: uuid.UUID) -> list[InvoiceShare]:
     """What a payment settled, invoice by invoice, excl. VAT (two queries)."""
-    from contexts.finance import selectors
-
     return selectors.payment_shares(payment_id=payment_id)

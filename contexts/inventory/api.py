@@ -10,100 +10,74 @@ from typing import Iterable
 
 from contexts.inventory.data import Availability  # noqa: F401  (returned)
 from contexts.inventory.services.stock import InsufficientStock, InvalidTransition  # noqa: F401  (raised)
+from contexts.inventory import selectors
+from contexts.inventory.services import reservations, stock
 
 
 def availability(*, variant_ids: Iterable[uuid.UUID], location_id: uuid.UUID | None = None,
                  web_only: bool = False) -> dict[uuid.UUID, Availability]:
     """Stock per variant, summed over locations (or one location, or web-serving ones)."""
-    from contexts.inventory import selectors
-
     return selectors.availability(variant_ids=variant_ids, location_id=location_id, web_only=web_only)
 
 
 def products_in_stock(*, web_only: bool = False) -> set[uuid.UUID]:
     """Products with free stock in an active location (`web_only`: a web-serving one)."""
-    from contexts.inventory import selectors
-
     return selectors.products_in_stock(web_only=web_only)
 
 
 def reserve(*, variant_id: uuid.UUID, quantity: int, reference: str, owner: str = "",
             location_id: uuid.UUID | None = None, ttl_seconds: int = 1200) -> uuid.UUID:
-    from contexts.inventory.services import reservations
-
     return reservations.reserve(variant_id=variant_id, quantity=quantity, reference=reference, owner=owner,
                                 location_id=location_id, ttl=datetime.timedelta(seconds=ttl_seconds)).id
 
 
 def release(*, reservation_id: uuid.UUID) -> None:
-    from contexts.inventory.services import reservations
-
     reservations.release(reservation_id=reservation_id)
 
 
 def release_held(*, owner: str, variant_id: uuid.UUID | None = None) -> int:
     """Releases the owner's active holds (of one variant, or all); returns how many."""
-    from contexts.inventory.services import reservations
-
     return reservations.release_held(owner=owner, variant_id=variant_id)
 
 
 def commit(*, reservation_id: uuid.UUID) -> None:
-    from contexts.inventory.services import reservations
-
     reservations.commit(reservation_id=reservation_id)
 
 
 def held_by(*, owner: str) -> dict[uuid.UUID, int]:
     """Variant -> quantity held by the owner's active, unexpired holds (one query)."""
-    from contexts.inventory import selectors
-
     return selectors.held_by(owner=owner)
 
 
 def commit_held(*, owner: str, sale_reference: str) -> int:
     """The owner's active holds become sales, in a fixed number of queries whatever their number."""
-    from contexts.inventory.services import reservations
-
     return reservations.commit_held(owner=owner, sale_reference=sale_reference)
 
 
 def extend_holds(*, owner: str, until: datetime.datetime) -> int:
     """Keeps the owner's active holds until `until` at least (one UPDATE)."""
-    from contexts.inventory.services import reservations
-
     return reservations.extend_holds(owner=owner, until=until)
 
 
 def sell(*, variant_id: uuid.UUID, location_id: uuid.UUID, quantity: int, reference: str) -> None:
-    from contexts.inventory.services import stock
-
     stock.sell_now(variant_id=variant_id, location_id=location_id, quantity=quantity, reference=reference)
 
 
 def receive(*, variant_id: uuid.UUID, product_id: uuid.UUID, location_id: uuid.UUID, quantity: int,
             reference: str = "") -> None:
-    from contexts.inventory.services import stock
-
     stock.receive(variant_id=variant_id, product_id=product_id, location_id=location_id, quantity=quantity,
                   reference=reference)
 
 
 def return_to_stock(*, variant_id: uuid.UUID, quantity: int, reference: str) -> None:
     """Returned goods go back to the web-serving location that stocks the variant."""
-    from contexts.inventory.services import stock
-
     stock.return_to_stock(variant_id=variant_id, quantity=quantity, reference=reference)
 
 
 def set_reorder_point(*, variant_id: uuid.UUID, location_id: uuid.UUID, reorder_point: int) -> None:
-    from contexts.inventory.services import stock
-
     stock.set_reorder_point(variant_id=variant_id, location_id=location_id, reorder_point=reorder_point)
 
 
 def create_location(*, code: str, name: str, kind: str, serves_web: bool = False) -> uuid.UUID:
     """The location with this code (created when missing)."""
-    from contexts.inventory.services import stock
-
     return stock.location_ensure(code=code, name=name, kind=kind, serves_web=serves_web).id

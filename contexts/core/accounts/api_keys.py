@@ -56,4 +56,4 @@ def principal_for(raw: str) -> ApiKeyPrincipal:
     permissions = _role_codes(key.role)
     if creator is not None and not creator.is_superuser:
         permissions &= _role_codes(creator.role) if creator.is_active else frozenset()
-    return ApiKeyPrincipal(key_id=str(key.pk), name=key.name, role=key.role, permissions=permissions)
+    return ApiKeyPrincipal(id=str(key.pk), name=f"api-key:{key.name}", permissions=permissions)
