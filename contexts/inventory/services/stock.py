@@ -163,15 +163,20 @@ def set_reorder_point(*, variant_id: uuid.UUID, location_id: uuid.UUID, reorder_
 
 def sell_now(*, variant_id: uuid.UUID, location_id: uuid.UUID, quantity: int, reference: str) -> None:
     """A sale without a prior reservation (the till): refused if the free stock is short."""
-    quantity = _positive(quantity)
     with transaction.atomic():
-        taken = StockItem.objects.filter(variant_id=variant_id, location_id=location_id,
-                                         on_hand__gte=F("reserved") + quantity).update(on_hand=F("on_hand") - quantity)
-        if not taken:
-            raise InsufficientStock()
-        item = StockItem.objects.get(variant_id=variant_id, location_id=location_id)
-        _move(item, MovementKind.SALE, -quantity, reference)
-        _check_low(item)
+        decrease(variant_id, location_id, _positive(quantity), MovementKind.SALE, reference)
+
+
+def decrease(variant_id, location_id, quantity: int, kind: str, reference: str, short: str | None = None) -> StockItem:
+    """The one stock decrease: a conditional UPDATE that never takes more than the free stock
+    (InsufficientStock with the message `short`), its movement, the low-stock check."""
+    if not StockItem.objects.filter(variant_id=variant_id, location_id=location_id,
+                                    on_hand__gte=F("reserved") + quantity).update(on_hand=F("on_hand") - quantity):
+        raise InsufficientStock(short, field="lines" if short else "quantity")
+    item = StockItem.objects.get(variant_id=variant_id, location_id=location_id)
+    _move(item, kind, -quantity, reference)
+    _check_low(item)
+    return item
 
 
 def return_to_stock(*, variant_id: uuid.UUID, quantity: int, reference: str) -> StockItem:

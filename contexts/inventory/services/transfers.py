@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contexts.inventory.models import MovementKind, StockItem, Transfer, TransferLine, TransferStatus
-from contexts.inventory.services.stock import InsufficientStock, InvalidTransition, _check_low, _item_for_update, _location, _move, _positive
+from contexts.inventory.services.stock import InvalidTransition, _check_low, _item_for_update, _location, _move, _positive, decrease
 from crm.rest.errors import InvalidInput, NotFound
 
 
@@ -37,13 +37,8 @@ def transfer_ship(*, transfer_id: uuid.UUID) -> Transfer:
     with transaction.atomic():
         t = _transfer(transfer_id, TransferStatus.REQUESTED)
         for line in t.lines.all():
-            taken = StockItem.objects.filter(variant_id=line.variant_id, location=t.source,
-                                             on_hand__gte=F("reserved") + line.quantity).update(on_hand=F("on_hand") - line.quantity)
-            if not taken:
-                raise InsufficientStock(_("Not enough free stock of %(variant_id)s to ship.") % {"variant_id": line.variant_id}, field="lines")
-            item = StockItem.objects.get(variant_id=line.variant_id, location=t.source)
-            _move(item, MovementKind.TRANSFER_OUT, -line.quantity, f"transfer:{t.pk}")
-            _check_low(item)
+            decrease(line.variant_id, t.source_id, line.quantity, MovementKind.TRANSFER_OUT, f"transfer:{t.pk}",
+                     short=_("Not enough free stock of %(variant_id)s to ship.") % {"variant_id": line.variant_id})
         t.status, t.shipped_at = TransferStatus.SHIPPED, timezone.now()
         t.save(update_fields=["status", "shipped_at"])
     return t
