@@ -26,24 +26,14 @@ class InvoiceLineInline(TabularInline):
         return obj is None or not obj.is_issued
 
 
-class InvoiceVatLineInline(TabularInline):
+class InvoiceVatLineInline(ReadOnlyInline):
     model = InvoiceVatLine
-    extra = 0
-    can_delete = False
-    readonly_fields = ("rate", "base", "amount")
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    fields = readonly_fields = ("rate", "base", "amount")
 
 
-class InvoiceDocumentInline(TabularInline):
+class InvoiceDocumentInline(ReadOnlyInline):
     model = InvoiceDocument
-    extra = 0
-    can_delete = False
-    readonly_fields = ("file", "sha256", "created_at")
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    fields = readonly_fields = ("file", "sha256", "created_at")
 
 
 class ReminderInline(ReadOnlyInline):

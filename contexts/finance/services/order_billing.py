@@ -63,10 +63,7 @@ def invoice_for_contract_period(*, contract_id: uuid.UUID, client_id: uuid.UUID,
 
 def credit_and_refund_order(*, order_id: uuid.UUID, lines: Iterable[Mapping] | None, reason: str,
                             refund_key: str) -> tuple[str, uuid.UUID | None]:
-    """A credit note on the order's invoice, for these lines (net unit prices) or all of it
-    (`lines=None`: a cancellation, credited once), and the refund of its gross amount reserved
-    on the order's payment (once per `refund_key`, within what is left to refund). Returns the
-    credit note's number and the refund to send after commit (None: nothing to refund)."""
+    """See finance.api.credit_and_refund_order; the refund stays within what is left to refund."""
     _joined("credit_and_refund_order")
     invoice = selectors.order_invoice(order_id=order_id)
     if invoice is None:
@@ -84,8 +81,7 @@ def credit_and_refund_order(*, order_id: uuid.UUID, lines: Iterable[Mapping] | N
 
 
 def send_refund(*, refund_id: uuid.UUID) -> bool:
-    """Sends a reserved card refund to Stripe; no transaction may be open. False when Stripe
-    did not answer or refused: the refund stays pending and the reconcile job sends it later."""
+    """See finance.api.send_refund."""
     try:
         payments.execute_refund(refund_id=refund_id)
     except DomainError:
