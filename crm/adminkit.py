@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable
 
 from django.conf import settings
 from django.contrib import admin
+from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
 from django.utils.html import format_html
 from unfold.admin import ModelAdmin as _UnfoldModelAdmin
@@ -41,6 +42,14 @@ class CrossContextLinksMixin:
             rows = list(changelist.result_list)  # evaluated once: the template reuses these rows
             resolve_links(rows, self.cross_context_links)
         return changelist
+
+
+def admin_url(name: str, *args) -> str:
+    """The admin page's URL, or "" where that admin is not mounted (the platform's site)."""
+    try:
+        return reverse(f"admin:{name}", args=args)
+    except NoReverseMatch:
+        return ""
 
 
 def _resolver(resolver: Resolver | str) -> Resolver:

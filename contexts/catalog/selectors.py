@@ -6,11 +6,11 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.urls import NoReverseMatch, reverse
 
 from contexts.catalog.data import VariantSummary
 from contexts.catalog.models import Category, Product, Variant
 from contexts.catalog.text import normalize
+from crm.adminkit import admin_url
 
 
 def product_list(*, category_id: uuid.UUID | None = None, min_price: Decimal | None = None,
@@ -156,14 +156,8 @@ def variants_by_ids(*, ids) -> dict[uuid.UUID, VariantSummary]:
 
 
 def variant_links(*, ids) -> dict[uuid.UUID, tuple[str, str]]:
-    links = {}
-    for key, summary in variants_by_ids(ids=ids).items():
-        try:
-            url = reverse("admin:catalog_product_change", args=[summary.product_id])
-        except NoReverseMatch:
-            url = ""
-        links[key] = (f"{summary.name} ({summary.sku})", url)
-    return links
+    return {key: (f"{v.name} ({v.sku})", admin_url("catalog_product_change", v.product_id))
+            for key, v in variants_by_ids(ids=ids).items()}
 
 
 def variant_by_code(*, code: str) -> VariantSummary | None:

@@ -4,10 +4,10 @@ import uuid
 
 from django.db import connection
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
 
 from contexts.core.data import ClientSummary, OrganisationProfile
 from contexts.core.models import Client, Customer
+from crm.adminkit import admin_url
 
 
 def client_list() -> QuerySet[Client]:
@@ -26,14 +26,7 @@ def clients_by_ids(*, ids) -> dict[uuid.UUID, ClientSummary]:
 
 
 def client_links(*, ids) -> dict[uuid.UUID, tuple[str, str]]:
-    links = {}
-    for key, summary in clients_by_ids(ids=ids).items():
-        try:
-            url = reverse("admin:core_client_change", args=[key])
-        except NoReverseMatch:
-            url = ""
-        links[key] = (summary.display_name, url)
-    return links
+    return {key: (c.display_name, admin_url("core_client_change", key)) for key, c in clients_by_ids(ids=ids).items()}
 
 
 def current_organisation() -> OrganisationProfile:
