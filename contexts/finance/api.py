@@ -260,3 +260,31 @@ def send_refund(*, refund_id: uuid.UUID) -> bool:
         logging.getLogger(__name__).warning("refund %s not sent yet; the reconcile job retries it", refund_id)
         return False
     return True
+
+
+@dataclass(frozen=True)
+class FormalNoticeLetter:
+    reminder_id: uuid.UUID
+    invoice_id: uuid.UUID
+    client_id: uuid.UUID
+    buyer_name: str
+    address_line: str
+    postal_code: str
+    city: str
+    country: str
+    pdf: bytes
+
+
+def formal_notice_letter(*, reminder_id: uuid.UUID | str) -> FormalNoticeLetter:
+    """A formal notice (dunning level 3) as a letter to post: the buyer's address and the PDF."""
+    from contexts.finance.models import Reminder
+    from contexts.finance.services import dunning
+    from crm.rest.errors import NotFound
+
+    reminder = Reminder.objects.select_related("invoice").filter(pk=reminder_id, kind="formal_notice").first()
+    if reminder is None:
+        raise NotFound("No such formal notice.", field="reminder_id")
+    inv = reminder.invoice
+    return FormalNoticeLetter(reminder_id=reminder.id, invoice_id=inv.id, client_id=inv.client_id, buyer_name=inv.buyer_name,
+                              address_line=inv.buyer_address, postal_code=inv.buyer_postal_code, city=inv.buyer_city,
+                              country=inv.buyer_country, pdf=dunning.formal_notice_pdf(reminder))

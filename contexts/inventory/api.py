@@ -152,3 +152,41 @@ def extend_holds(*, reference_prefix: str, until) -> int:
 
     return (Reservation.objects.filter(reference__startswith=reference_prefix, status="active")
             .filter(Q(expires_at__lt=until)).update(expires_at=until))
+
+
+@dataclass(frozen=True)
+class LocationStock:
+    location_id: uuid.UUID
+    code: str
+    kind: str
+    variant_id: uuid.UUID
+    on_hand: int
+    reserved: int
+
+
+def stock_by_location(*, variant_ids: Iterable[uuid.UUID]) -> list[LocationStock]:
+    """Stock of these variants in each active location, by location code (one query): what a
+    fulfilment rule chooses from."""
+    from contexts.inventory.models import StockItem
+
+    rows = (StockItem.objects.filter(variant_id__in=list(variant_ids), location__is_active=True)
+            .order_by("location__code", "variant_id")
+            .values_list("location_id", "location__code", "location__kind", "variant_id", "on_hand", "reserved"))
+    return [LocationStock(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class LocationSummary:
+    id: uuid.UUID
+    code: str
+    name: str
+    kind: str
+    is_active: bool
+
+
+def locations_by_ids(*, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, LocationSummary]:
+    """Locations by id (one query); unknown ids are left out."""
+    from contexts.inventory.models import Location
+
+    rows = Location.objects.filter(id__in=list(ids)).values_list("id", "code", "name", "kind", "is_active")
+    return {row[0]: LocationSummary(*row) for row in rows}

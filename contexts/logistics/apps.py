@@ -5,3 +5,6 @@ class LogisticsConfig(AppConfig):
     name = "contexts.logistics"
     label = "logistics"
     verbose_name = "Logistique"
+
+    def ready(self):
+        from contexts.logistics import handlers  # noqa: F401  (subscribers register on import)
