@@ -282,6 +282,10 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "contexts.commercial.models.OrderStatus",
         "PaymentStatusEnum": "contexts.finance.models.PaymentStatus",
         "PaymentMethodEnum": "contexts.finance.models.PaymentMethod",
+        "ShipmentStatusEnum": "contexts.logistics.models.ShipmentStatus",
+        "DispatchStatusEnum": "contexts.logistics.models.DispatchStatus",
+        "DispatchKindEnum": "contexts.logistics.models.DispatchKind",
+        "CollectionStatusEnum": "contexts.logistics.models.CollectionStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -7,7 +7,7 @@ from contexts.logistics.models import (
 from crm.rest.parsers import PG_INTEGER_MAX
 
 
-class LineInput(serializers.Serializer):
+class ShipmentLineInput(serializers.Serializer):
     variant_id = serializers.UUIDField()
     quantity = serializers.IntegerField(min_value=1, max_value=PG_INTEGER_MAX)
     label = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
@@ -16,7 +16,7 @@ class LineInput(serializers.Serializer):
 class ShipmentInput(serializers.Serializer):
     order_id = serializers.UUIDField()
     client_id = serializers.UUIDField()
-    lines = LineInput(many=True, allow_empty=False, max_length=500)
+    lines = ShipmentLineInput(many=True, allow_empty=False, max_length=500)
 
 
 class ParcelSerializer(serializers.ModelSerializer):
@@ -113,7 +113,7 @@ class CollectionInput(serializers.Serializer):
     order_id = serializers.UUIDField()
     client_id = serializers.UUIDField()
     location_id = serializers.UUIDField()
-    lines = LineInput(many=True, allow_empty=False, max_length=500)
+    lines = ShipmentLineInput(many=True, allow_empty=False, max_length=500)
 
 
 class CollectInput(serializers.Serializer):
