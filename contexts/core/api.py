@@ -135,3 +135,32 @@ def shopper_or_staff_auth_class():
     from contexts.core import auth
 
     return auth.ShopperOrStaffJWT
+
+
+@dataclass(frozen=True)
+class DeliveryAddress:
+    name: str
+    line1: str
+    line2: str
+    postal_code: str
+    city: str
+    country: str
+    email: str
+
+
+def delivery_address(*, client_id: uuid.UUID | str) -> DeliveryAddress | None:
+    """Where a client's goods go: the default address of the shop customer behind the client
+    (else their latest one), else the client's own address; None for an unknown client (2 queries)."""
+    from contexts.core.models import Client, CustomerAddress
+
+    client = Client.objects.filter(pk=client_id).first()
+    if client is None:
+        return None
+    name = client.display_name
+    address = (CustomerAddress.objects.filter(customer__client_id=client.id)
+               .order_by("-is_default", "-id").first())
+    if address is not None:
+        return DeliveryAddress(name=name, line1=address.line1, line2=address.line2, postal_code=address.postal_code,
+                               city=address.city, country=address.country, email=client.email)
+    return DeliveryAddress(name=name, line1=client.address_line, line2="", postal_code=client.postal_code, city=client.city,
+                           country=client.country or "FR", email=client.email)

@@ -124,3 +124,14 @@ class CollectionOutput(serializers.ModelSerializer):
     class Meta:
         model = Collection
         fields = ["id", "order_id", "client_id", "location_id", "status", "lines", "created_at", "ready_at", "closed_at"]
+
+
+class QuoteInput(serializers.Serializer):
+    country = serializers.RegexField(r"^[A-Za-z]{2}$", max_length=2)
+    weight_grams = serializers.IntegerField(min_value=1, max_value=70000)
+
+
+class QuoteOutput(serializers.Serializer):
+    carrier = serializers.CharField()
+    service = serializers.CharField()
+    price = serializers.DecimalField(max_digits=10, decimal_places=2)

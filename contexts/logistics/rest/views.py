@@ -22,8 +22,9 @@ from contexts.logistics import selectors
 from contexts.logistics.gateways import carriers
 from contexts.logistics.models import Carrier, Collection, Dispatch, Shipment
 from contexts.logistics.rest import serializers as s
-from contexts.logistics.services import collections, dispatches, shipments
+from contexts.logistics.services import collections, dispatches, rates, shipments
 from crm.rest.errors import InvalidInput, NotFound
+from crm.rest.schema import results_of
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +93,38 @@ class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                                           "history": shipment.history.all(), "events": shipment.tracking.all()}).data)
 
 
+class QuoteView(APIView):
+    """Shipping prices from the rate tables: every active carrier service that takes this weight
+    to this country (zone France, EU or world), cheapest first."""
+
+    queryset = Shipment.objects.none()
+
+    @extend_schema(parameters=[OpenApiParameter("country", OpenApiTypes.STR, required=True, description="ISO code, e.g. FR"),
+                               OpenApiParameter("weight_grams", OpenApiTypes.INT, required=True)],
+                   responses={200: results_of("ShippingQuotes", s.QuoteOutput)})
+    def get(self, request):
+        d = _valid(s.QuoteInput, request.query_params)
+        quotes = rates.quotes(country=d["country"], weight_grams=d["weight_grams"])
+        return Response({"results": s.QuoteOutput([{"carrier": c, "service": sv, "price": p} for c, sv, p in quotes],
+                                                  many=True).data})
+
+
+class PackingSlipView(APIView):
+    """The packing slip of a shipment (PDF): what goes in the parcel, for whom."""
+
+    queryset = Shipment.objects.none()
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF")})
+    def get(self, request, pk):
+        from weasyprint import HTML
+
+        shipment = selectors.shipments().filter(pk=pk).first()
+        if shipment is None:
+            raise NotFound("No such shipment.", field="shipment_id")
+        html = render_to_string("logistics/packing_slip.html", {"shipment": shipment})
+        return HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+
+
 class PickListView(APIView):
     """The pick list of the shipments to pick (or of `shipment` ids), grouped by location and
     shelf, as a PDF: the same number of queries for 1 or 500 orders."""
@@ -100,7 +133,7 @@ class PickListView(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("shipment", OpenApiTypes.UUID, many=True, required=False,
                                                 description="shipments to include (default: every shipment to pick)")],
-                   responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="PDF")})
+                   responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF")})
     def get(self, request):
         import uuid
 
@@ -137,7 +170,7 @@ class DispatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                                      city=d["city"], country=d["country"], pdf=pdf)
         return Response(s.DispatchOutput(dispatch).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="proof of delivery (PDF)")})
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="proof of delivery (PDF)")})
     @action(detail=True, methods=["get"])
     def proof(self, request, pk=None):
         dispatch = self.get_object()

@@ -102,7 +102,8 @@ def choose_locations(lines: list[dict]) -> dict[uuid.UUID, list[dict]]:
 
 def create_for_order(*, order_id: uuid.UUID, client_id: uuid.UUID, lines: Iterable[dict]) -> list[Shipment]:
     """The shipments of a paid order (once: a second call returns the first ones). `lines` are
-    {variant_id, quantity, label}; the recipient is the order's client."""
+    {variant_id, quantity, label}; the recipient is the order's client, at the shop
+    customer's default address (core.api.delivery_address)."""
     cleaned = []
     for i, line in enumerate(lines):
         try:
@@ -114,9 +115,10 @@ def create_for_order(*, order_id: uuid.UUID, client_id: uuid.UUID, lines: Iterab
         cleaned.append({"variant_id": variant_id, "quantity": quantity, "label": str(line.get("label") or "")[:300]})
     if not cleaned:
         raise InvalidInput("An order to ship has lines.", field="lines")
-    client = core_api.client_summary(client_id=client_id)
-    if client is None:
+    to = core_api.delivery_address(client_id=client_id)
+    if to is None:
         raise NotFound("No such client.", field="client_id")
+    street = ", ".join(part for part in (to.line1, to.line2) if part)[:200]
     with transaction.atomic():
         existing = list(Shipment.objects.select_for_update().filter(order_id=order_id))
         if existing:
@@ -124,9 +126,8 @@ def create_for_order(*, order_id: uuid.UUID, client_id: uuid.UUID, lines: Iterab
         made = []
         for location_id, group in choose_locations(cleaned).items():
             shipment = Shipment.objects.create(
-                order_id=order_id, client_id=client_id, location_id=location_id, recipient_name=client.display_name[:200],
-                address_line=client.address_line, postal_code=client.postal_code, city=client.city,
-                country=client.country or "FR", email=client.email)
+                order_id=order_id, client_id=client_id, location_id=location_id, recipient_name=to.name[:200],
+                address_line=street, postal_code=to.postal_code, city=to.city, country=to.country or "FR", email=to.email)
             ShipmentLine.objects.bulk_create([ShipmentLine(shipment=shipment, variant_id=l["variant_id"], label=l["label"],
                                                            quantity=l["quantity"]) for l in group])
             made.append(shipment)
