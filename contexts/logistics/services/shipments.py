@@ -8,7 +8,7 @@ import uuid
 from collections import defaultdict
 from typing import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from contexts.core import api as core_api
 from contexts.inventory import api as inventory_api
@@ -120,7 +120,9 @@ def create_for_order(*, order_id: uuid.UUID, client_id: uuid.UUID, lines: Iterab
         raise NotFound("No such client.", field="client_id")
     street = ", ".join(part for part in (to.line1, to.line2) if part)[:200]
     with transaction.atomic():
-        existing = list(Shipment.objects.select_for_update().filter(order_id=order_id))
+        with connection.cursor() as cursor:  # one creator per order at a time (no row to lock yet)
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"logistics.shipments:{order_id}"])
+        existing = list(Shipment.objects.filter(order_id=order_id))
         if existing:
             return existing
         made = []
