@@ -288,3 +288,33 @@ def formal_notice_letter(*, reminder_id: uuid.UUID | str) -> FormalNoticeLetter:
     return FormalNoticeLetter(reminder_id=reminder.id, invoice_id=inv.id, client_id=inv.client_id, buyer_name=inv.buyer_name,
                               address_line=inv.buyer_address, postal_code=inv.buyer_postal_code, city=inv.buyer_city,
                               country=inv.buyer_country, pdf=dunning.formal_notice_pdf(reminder))
+
+
+@dataclass(frozen=True)
+class InvoiceLetter:
+    invoice_id: uuid.UUID
+    client_id: uuid.UUID
+    number: str
+    buyer_name: str
+    address_line: str
+    postal_code: str
+    city: str
+    country: str
+    pdf: bytes
+
+
+def invoice_letter(*, invoice_id: uuid.UUID | str) -> InvoiceLetter | None:
+    """An issued invoice to post: its buyer has no e-mail address but a postal one. None when it
+    goes by e-mail (or has nowhere to go). The document is rendered if it was not yet."""
+    from contexts.finance import documents
+    from contexts.finance.models import Invoice
+
+    inv = Invoice.objects.filter(pk=invoice_id, status="issued").first()
+    if inv is None or inv.buyer_email or not (inv.buyer_address and inv.buyer_postal_code and inv.buyer_city):
+        return None
+    doc = documents.render_document(invoice_id=inv.id)
+    with doc.file.open("rb") as f:
+        pdf = f.read()
+    return InvoiceLetter(invoice_id=inv.id, client_id=inv.client_id, number=inv.number, buyer_name=inv.buyer_name,
+                         address_line=inv.buyer_address, postal_code=inv.buyer_postal_code, city=inv.buyer_city,
+                         country=inv.buyer_country, pdf=pdf)

@@ -19,3 +19,11 @@ def letter_on_formal_notice(event: eventbus.Envelope) -> None:
     from contexts.logistics.services import dispatches
 
     dispatches.post_formal_notice(reminder_id=event.payload["reminder_id"])
+
+
+@eventbus.subscribe("finance.invoice.issued.v1", name="logistics.letter_on_invoice_issued")
+def letter_on_invoice_issued(event: eventbus.Envelope) -> None:
+    """An invoice (or credit note) for a buyer without an e-mail address is posted as a simple letter."""
+    from contexts.logistics.services import dispatches
+
+    dispatches.post_invoice(invoice_id=event.payload["invoice_id"])

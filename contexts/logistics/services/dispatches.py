@@ -96,6 +96,20 @@ def post_formal_notice(*, reminder_id: uuid.UUID | str) -> Dispatch | None:
                   client_id=letter.client_id)
 
 
+def post_invoice(*, invoice_id: uuid.UUID | str) -> Dispatch | None:
+    """An issued invoice whose buyer has no e-mail address, posted as a simple letter (once).
+    None when it goes by e-mail or has no postal address."""
+    from contexts.finance import api as finance_api
+
+    letter = finance_api.invoice_letter(invoice_id=invoice_id)
+    if letter is None:
+        return None
+    return create(kind=DispatchKind.SIMPLE, address_lines=[letter.buyer_name, letter.address_line],
+                  postal_code=letter.postal_code, city=letter.city, country=letter.country, pdf=letter.pdf,
+                  source="finance.invoice", source_id=str(letter.invoice_id), invoice_id=letter.invoice_id,
+                  client_id=letter.client_id)
+
+
 def _record(dispatch: Dispatch, to: str) -> None:
     DispatchChange.objects.create(dispatch=dispatch, from_status=dispatch.status, to_status=to)
     dispatch.status = to

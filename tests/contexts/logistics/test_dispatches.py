@@ -86,3 +86,16 @@ def test_the_formal_notice_is_posted_and_its_proof_appears_in_the_dunning_histor
     assert (row["kind"], row["dispatch_status"], row["dispatch_cost"]) == ("formal_notice", "delivered", "5.36")
     assert row["dispatch_proof"] == Dispatch.objects.get(pk=dispatch.id).proof.name
     assert row["dispatch_id"] == str(dispatch.id)
+
+
+def test_an_invoice_for_a_buyer_without_e_mail_is_posted_once(seller, run_subscribers):
+    no_mail = CompanyClientFactory(company_name="Martin Bois SARL", email="", address_line="3 chemin du Moulin",
+                                   postal_code="38000", city="Grenoble", vat_number="FR40123456824")
+    posted = invoicing.invoice_issue(invoice_id=draft_invoice(client=no_mail).id)
+    mailed = invoicing.invoice_issue(invoice_id=draft_invoice(client=CompanyClientFactory(
+        email="compta@client.fr", address_line="1 rue Haute", postal_code="75001", city="Paris", vat_number="FR40123456824")).id)
+    run_subscribers(names={"logistics.letter_on_invoice_issued"})
+    dispatch = Dispatch.objects.get()
+    assert (dispatch.kind, dispatch.invoice_id, dispatch.source) == ("simple", posted.id, "finance.invoice")
+    assert dispatch.address_lines == ["Martin Bois SARL", "3 chemin du Moulin", "38000 GRENOBLE"]
+    assert not Dispatch.objects.filter(invoice_id=mailed.id).exists()
