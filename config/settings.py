@@ -111,6 +111,7 @@ AUTH_USER_MODEL = "accounts.User"
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "crm.observability.RequestIdMiddleware",
+    "crm.i18n.LanguageMiddleware",
     "crm.rest.errors.RejectNulBytesMiddleware",
     "django_tenants.middleware.main.TenantMainMiddleware",
     "crm.observability.TenantLogContextMiddleware",
@@ -295,10 +296,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- i18n, static ----------------------------------------------------------------------------
-LANGUAGE_CODE = "fr-fr"
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français"), ("en", "English")]  # the API answers in either (crm/i18n.py)
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
-LOCALE_PATHS = [BASE_DIR / "locale"]  # French for the admin theme's own strings (locale/fr)
+LOCALE_PATHS = [BASE_DIR / "locale"]  # French for the admin theme and our API messages (locale/fr)
 USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / env("STATIC_DIR", "var/static")

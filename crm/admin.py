@@ -29,7 +29,7 @@ class DeadLetterAdmin(ReadOnlyAdmin):
         for letter in queryset.filter(resolved_at__isnull=True):
             eventbus.retry_dead_letter(dead_letter_id=letter.id)
             count += 1
-        self.message_user(request, f"{count} event(s) queued again.", messages.SUCCESS)
+        self.message_user(request, f"{count} événement(s) remis en file.", messages.SUCCESS)
 
 
 from crm.models import AuditEntry  # noqa: E402

@@ -57,7 +57,7 @@ class ApiKeyAdmin(ModelAdmin):
         for key in queryset.filter(revoked_at__isnull=True):
             key.revoked_at = timezone.now()
             key.save(update_fields=["revoked_at"])
-        self.message_user(request, "Revoked.")
+        self.message_user(request, "Clé révoquée.")
 
     def has_delete_permission(self, request, obj=None):
         return False  # revoke instead: the audit trail keeps pointing at it

@@ -19,6 +19,7 @@ from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from crm.audit import Actor
+from django.utils.translation import gettext as _
 
 TENANT_CLAIM = "tenant"
 KIND_CLAIM = "kind"
@@ -35,9 +36,9 @@ def staff_tokens(user) -> RefreshToken:
 
 def check_token_tenant(token, *, kind: str) -> None:
     if token.get(TENANT_CLAIM) != connection.schema_name:
-        raise InvalidToken({"detail": "This token belongs to another organisation.", "code": "token_wrong_tenant"})
+        raise InvalidToken({"detail": _("This token belongs to another organisation."), "code": "token_wrong_tenant"})
     if token.get(KIND_CLAIM) != kind:
-        raise InvalidToken({"detail": f"This is not a {kind} token.", "code": "token_wrong_kind"})
+        raise InvalidToken({"detail": _("This is not a %(kind)s token.") % {"kind": kind}, "code": "token_wrong_kind"})
 
 
 class TenantJWTAuthentication(JWTAuthentication):
@@ -122,17 +123,17 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if not raw:
             return None
         if connection.schema_name == get_public_schema_name():
-            raise exceptions.AuthenticationFailed("API keys are valid on their organisation's host only.")
+            raise exceptions.AuthenticationFailed(_("API keys are valid on their organisation's host only."))
         from contexts.core.models import ApiKey
 
         parts = raw.split("_", 2)
         if len(parts) != 3 or parts[0] != API_KEY_PREFIX:
-            raise exceptions.AuthenticationFailed("Malformed API key.")
+            raise exceptions.AuthenticationFailed(_("Malformed API key."))
         key = ApiKey.objects.filter(prefix=parts[1]).select_related("created_by").first()
         if key is None or not hmac.compare_digest(key.secret_hash, hash_secret(parts[2])):
-            raise exceptions.AuthenticationFailed("Unknown API key.")
+            raise exceptions.AuthenticationFailed(_("Unknown API key."))
         if not key.is_active:
-            raise exceptions.AuthenticationFailed("This API key was revoked.")
+            raise exceptions.AuthenticationFailed(_("This API key was revoked."))
         if key.last_used_at is None or (timezone.now() - key.last_used_at).total_seconds() > 60:
             ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
         creator = key.created_by
@@ -193,7 +194,7 @@ class CustomerJWTAuthentication(JWTAuthentication):
 
         customer = Customer.objects.filter(pk=validated_token.get("customer_id"), is_active=True).first()
         if customer is None:
-            raise exceptions.AuthenticationFailed("No such customer.", code="customer_not_found")
+            raise exceptions.AuthenticationFailed(_("No such customer."), code="customer_not_found")
         return CustomerPrincipal(customer_id=str(customer.pk), email=customer.email)
 
 

@@ -138,7 +138,7 @@ class InvoiceAdmin(ModelAdmin):
         for invoice in queryset.filter(status="draft").order_by("created_at"):
             try:
                 issued = invoicing.invoice_issue(invoice_id=invoice.pk)
-                self.message_user(request, f"{issued.number} issued.")
+                self.message_user(request, f"Facture {issued.number} émise.")
             except DomainError as exc:
                 self.message_user(request, f"{invoice}: {exc.message}", level=messages.ERROR)
 
@@ -146,7 +146,7 @@ class InvoiceAdmin(ModelAdmin):
     def credit_selected(self, request, queryset):
         for invoice in queryset.filter(status="issued", kind="invoice"):
             credit = invoicing.credit_note_create(invoice_id=invoice.pk)
-            self.message_user(request, f"Draft credit note created for {invoice.number} ({credit.pk}).")
+            self.message_user(request, f"Avoir brouillon créé pour la facture {invoice.number} ({credit.pk}).")
 
 
 @admin.register(InvoiceSequence)

@@ -13,6 +13,7 @@ from contexts.finance.services.payments import (  # noqa: F401  (re-exported)
     PaymentUnavailable,
 )
 from crm.rest.errors import InvalidInput  # noqa: F401  (raised by these functions)
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,7 @@ def credit_and_refund_order(*, order_id: uuid.UUID, lines: Iterable[Mapping], re
 
     invoice = Invoice.objects.filter(order_id=order_id, kind="invoice", status="issued").first()
     if invoice is None:
-        raise InvalidInput("This order has no invoice to credit.", field="order_id")
+        raise InvalidInput(_("This order has no invoice to credit."), field="order_id")
     credit = invoicing.invoice_issue(invoice_id=invoicing.credit_note_create(invoice_id=invoice.id, lines=lines,
                                                                               reason=reason).id)
     payment = Payment.objects.filter(order_id=order_id, status="succeeded").first()

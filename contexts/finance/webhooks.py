@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from django_tenants.utils import get_tenant_model, schema_context, tenant_context
 
 from contexts.finance.gateways import stripe_gateway
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -27,13 +28,13 @@ def stripe_webhook(request):
         stripe_gateway.parse_webhook(payload=payload, signature=request.headers.get("Stripe-Signature", ""))
     except (ValueError, stripe.SignatureVerificationError) as exc:
         logger.warning("stripe webhook refused: %s", exc)
-        return _error("invalid_signature", "The Stripe-Signature header does not match the body.", 400)
+        return _error("invalid_signature", _("The Stripe-Signature header does not match the body."), 400)
     try:
         data = json.loads(payload)
     except ValueError:
-        return _error("parse_error", "The body is not JSON.", 400)
+        return _error("parse_error", _("The body is not JSON."), 400)
     if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not isinstance(data.get("type"), str):
-        return _error("validation_error", "A Stripe event is an object with an id and a type.", 400)
+        return _error("validation_error", _("A Stripe event is an object with an id and a type."), 400)
     obj = (data.get("data") or {}).get("object") if isinstance(data.get("data"), dict) else None
     obj = obj if isinstance(obj, dict) else {}
     metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
@@ -56,7 +57,7 @@ def stripe_webhook(request):
     if outcome == "unknown":
         # Not recorded: Stripe redelivers it (with backoff, for days) until the payment is there.
         logger.info("stripe event %s for a payment not (yet) known in %s: asking for a redelivery", data["id"], schema)
-        return _error("payment_not_found", "No payment matches this event yet; deliver it again later.", 409)
+        return _error("payment_not_found", _("No payment matches this event yet; deliver it again later."), 409)
     return JsonResponse({"status": outcome})
 
 

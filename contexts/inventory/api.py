@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from contexts.inventory.services import InsufficientStock, InvalidTransition  # noqa: F401  (re-exported)
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def return_to_stock(*, variant_id: uuid.UUID, quantity: int, reference: str) -> 
     item = (StockItem.objects.filter(variant_id=variant_id, location__serves_web=True, location__is_active=True)
             .order_by("location__code").first()) or StockItem.objects.filter(variant_id=variant_id).first()
     if item is None:
-        raise services.InvalidInput("This variant was never stocked.", field="variant_id")
+        raise services.InvalidInput(_("This variant was never stocked."), field="variant_id")
     services.receive(variant_id=variant_id, product_id=item.product_id, location_id=item.location_id, quantity=quantity,
                      reference=reference, kind=MovementKind.RETURN)
 

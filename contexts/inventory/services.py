@@ -20,6 +20,7 @@ from contexts.inventory.models import (
 from contexts.finance import api as finance_api
 from crm import audit, eventbus
 from crm.rest.errors import DomainError, InvalidInput, NotFound
+from django.utils.translation import gettext as _
 
 DEFAULT_TTL = datetime.timedelta(minutes=20)
 
@@ -27,8 +28,8 @@ DEFAULT_TTL = datetime.timedelta(minutes=20)
 class InsufficientStock(DomainError):
     code = "insufficient_stock"
 
-    def __init__(self, message="Not enough stock.", *, field="quantity"):
-        super().__init__(message, field=field)
+    def __init__(self, message=None, *, field="quantity"):
+        super().__init__(message or _("Not enough stock."), field=field)
 
 
 class InvalidTransition(DomainError):
@@ -43,24 +44,24 @@ def _location(location_id) -> Location:
     try:
         return Location.objects.get(pk=location_id, is_active=True)
     except (Location.DoesNotExist, ValueError, TypeError):
-        raise InvalidInput("No such location.", field="location_id")
+        raise InvalidInput(_("No such location."), field="location_id")
 
 
 def _positive(quantity, field="quantity") -> int:
     try:
         q = int(quantity)
     except (TypeError, ValueError):
-        raise InvalidInput("The quantity is a whole number.", field=field)
+        raise InvalidInput(_("The quantity is a whole number."), field=field)
     if q <= 0:
-        raise InvalidInput("The quantity must be positive.", field=field)
+        raise InvalidInput(_("The quantity must be positive."), field=field)
     return q
 
 
 def location_create(*, code: str, name: str, kind: str, serves_web: bool = False) -> Location:
     if kind not in ("shop", "warehouse"):
-        raise InvalidInput("A location is a shop or a warehouse.", field="kind")
+        raise InvalidInput(_("A location is a shop or a warehouse."), field="kind")
     if Location.objects.filter(code=code).exists():
-        raise InvalidInput("This code is used.", field="code")
+        raise InvalidInput(_("This code is used."), field="code")
     finance_api.check_plan_limit(resource="locations", current=Location.objects.filter(is_active=True).count())
     return Location.objects.create(code=code, name=name, kind=kind, serves_web=serves_web)
 
@@ -69,7 +70,7 @@ def _item_for_update(variant_id, location: Location, product_id=None) -> StockIt
     item = StockItem.objects.select_for_update().filter(variant_id=variant_id, location=location).first()
     if item is None:
         if product_id is None:
-            raise InsufficientStock("This variant has no stock here.")
+            raise InsufficientStock(_("This variant has no stock here."))
         try:
             with transaction.atomic():
                 StockItem.objects.create(variant_id=variant_id, product_id=product_id, location=location)
@@ -118,15 +119,15 @@ def receive(*, variant_id: uuid.UUID, product_id: uuid.UUID, location_id: uuid.U
 def adjust(*, variant_id: uuid.UUID, location_id: uuid.UUID, delta: int, reason: str) -> StockItem:
     """A correction (breakage, theft, found): refuses to take more than is free."""
     if not reason:
-        raise InvalidInput("Say why the stock is adjusted.", field="reason")
+        raise InvalidInput(_("Say why the stock is adjusted."), field="reason")
     delta = int(delta)
     if delta == 0:
-        raise InvalidInput("The adjustment cannot be zero.", field="delta")
+        raise InvalidInput(_("The adjustment cannot be zero."), field="delta")
     with transaction.atomic():
         location = _location(location_id)
         item = _item_for_update(variant_id, location)
         if delta < 0 and item.available < -delta:
-            raise InsufficientStock("Cannot remove more than the free stock.", field="delta")
+            raise InsufficientStock(_("Cannot remove more than the free stock."), field="delta")
         StockItem.objects.filter(pk=item.pk).update(on_hand=F("on_hand") + delta)
         _move(item, MovementKind.ADJUSTMENT, delta, reason)
         _check_low(item)
@@ -137,12 +138,12 @@ def count(*, variant_id: uuid.UUID, location_id: uuid.UUID, counted: int, refere
     """A physical count sets on-hand stock; the difference goes to the ledger."""
     counted = int(counted)
     if counted < 0:
-        raise InvalidInput("A count cannot be negative.", field="counted")
+        raise InvalidInput(_("A count cannot be negative."), field="counted")
     with transaction.atomic():
         location = _location(location_id)
         item = _item_for_update(variant_id, location)
         if counted < item.reserved:
-            raise InvalidInput(f"{item.reserved} units are reserved: release them before counting fewer.", field="counted")
+            raise InvalidInput(_("%(reserved)s units are reserved: release them before counting fewer.") % {"reserved": item.reserved}, field="counted")
         diff = counted - item.on_hand
         if diff:
             StockItem.objects.filter(pk=item.pk).update(on_hand=counted)
@@ -153,7 +154,7 @@ def count(*, variant_id: uuid.UUID, location_id: uuid.UUID, counted: int, refere
 
 def set_reorder_point(*, variant_id: uuid.UUID, location_id: uuid.UUID, reorder_point: int) -> StockItem:
     if int(reorder_point) < 0:
-        raise InvalidInput("The reorder point cannot be negative.", field="reorder_point")
+        raise InvalidInput(_("The reorder point cannot be negative."), field="reorder_point")
     with transaction.atomic():
         item = _item_for_update(variant_id, _location(location_id))
         old = item.reorder_point
@@ -170,7 +171,7 @@ def reserve(*, variant_id: uuid.UUID, quantity: int, reference: str, location_id
     with the most free stock. Raises InsufficientStock when nothing can hold it."""
     quantity = _positive(quantity)
     if not reference:
-        raise InvalidInput("A reservation needs a reference (cart:<id>, order:<id>...).", field="reference")
+        raise InvalidInput(_("A reservation needs a reference (cart:<id>, order:<id>...)."), field="reference")
     if location_id is not None:
         candidates = [_location(location_id).pk]
     else:
@@ -192,9 +193,9 @@ def _close(reservation_id, *, to: str) -> Reservation:
     with transaction.atomic():
         r = Reservation.objects.select_for_update().filter(pk=reservation_id).first()
         if r is None:
-            raise NotFound("No such reservation.", field="reservation_id")
+            raise NotFound(_("No such reservation."), field="reservation_id")
         if r.status != ReservationStatus.ACTIVE:
-            raise InvalidTransition(f"This reservation is {r.status}.", field="reservation_id")
+            raise InvalidTransition(_("This reservation is %(status)s.") % {"status": r.status}, field="reservation_id")
         decrease = {"reserved": F("reserved") - r.quantity}
         if to == ReservationStatus.COMMITTED:
             decrease["on_hand"] = F("on_hand") - r.quantity
@@ -267,17 +268,17 @@ def sell_now(*, variant_id: uuid.UUID, location_id: uuid.UUID, quantity: int, re
 def transfer_request(*, source_id: uuid.UUID, destination_id: uuid.UUID, lines: Iterable[Mapping]) -> Transfer:
     lines = list(lines)
     if not lines:
-        raise InvalidInput("A transfer needs lines.", field="lines")
+        raise InvalidInput(_("A transfer needs lines."), field="lines")
     with transaction.atomic():
         source, destination = _location(source_id), _location(destination_id)
         if source.pk == destination.pk:
-            raise InvalidInput("Source and destination differ.", field="destination_id")
+            raise InvalidInput(_("Source and destination differ."), field="destination_id")
         transfer = Transfer.objects.create(source=source, destination=destination)
         for i, line in enumerate(lines):
             q = _positive(line.get("quantity"), field=f"lines[{i}].quantity")
             item = StockItem.objects.filter(variant_id=line.get("variant_id"), location=source).first()
             if item is None:
-                raise InvalidInput("This variant has no stock at the source.", field=f"lines[{i}].variant_id")
+                raise InvalidInput(_("This variant has no stock at the source."), field=f"lines[{i}].variant_id")
             TransferLine.objects.create(transfer=transfer, variant_id=item.variant_id, product_id=item.product_id, quantity=q)
     return transfer
 
@@ -290,7 +291,7 @@ def transfer_ship(*, transfer_id: uuid.UUID) -> Transfer:
             taken = StockItem.objects.filter(variant_id=line.variant_id, location=t.source,
                                              on_hand__gte=F("reserved") + line.quantity).update(on_hand=F("on_hand") - line.quantity)
             if not taken:
-                raise InsufficientStock(f"Not enough free stock of {line.variant_id} to ship.", field="lines")
+                raise InsufficientStock(_("Not enough free stock of %(variant_id)s to ship.") % {"variant_id": line.variant_id}, field="lines")
             item = StockItem.objects.get(variant_id=line.variant_id, location=t.source)
             _move(item, MovementKind.TRANSFER_OUT, -line.quantity, f"transfer:{t.pk}")
             _check_low(item)
@@ -323,9 +324,9 @@ def transfer_cancel(*, transfer_id: uuid.UUID) -> Transfer:
 def _transfer(transfer_id, expected: str) -> Transfer:
     t = Transfer.objects.select_for_update().filter(pk=transfer_id).select_related("source", "destination").first()
     if t is None:
-        raise NotFound("No such transfer.", field="transfer_id")
+        raise NotFound(_("No such transfer."), field="transfer_id")
     if t.status != expected:
-        raise InvalidTransition(f"This transfer is {t.status}; it must be {expected}.", field="action")
+        raise InvalidTransition(_("This transfer is %(status)s; it must be %(expected)s.") % {"status": t.status, "expected": expected}, field="action")
     return t
 
 
@@ -358,14 +359,14 @@ def commit_reference(*, reference_prefix: str, sale_reference: str) -> int:
             return 0
         with connection.cursor() as cursor:
             values = ", ".join(["(%s::uuid, %s::uuid, %s::int)"] * len(rows))
-            params = [p for _, v, loc, q in rows for p in (str(v), str(loc), q)]
+            params = [p for _key, v, loc, q in rows for p in (str(v), str(loc), q)]
             cursor.execute(
                 f"UPDATE inventory_stockitem s SET on_hand = s.on_hand - x.q, reserved = s.reserved - x.q "
                 f"FROM (SELECT v, l, sum(q) AS q FROM (VALUES {values}) AS t(v, l, q) GROUP BY v, l) x "
                 f"WHERE s.variant_id = x.v AND s.location_id = x.l", params)
         StockMovement.objects.bulk_create([
             StockMovement(variant_id=v, location_id=loc, kind=MovementKind.SALE, quantity=-q, reference=sale_reference[:100])
-            for _, v, loc, q in rows
+            for _key, v, loc, q in rows
         ])
         Reservation.objects.filter(id__in=[r[0] for r in rows]).update(status=ReservationStatus.COMMITTED, closed_at=timezone.now())
     return len(rows)

@@ -12,6 +12,7 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -77,12 +78,12 @@ def exception_handler(exc, context):
         return Response(_body(exc.code, exc.message, fields), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        return Response(_body("validation_error", "Invalid input.", fields), status=400)
+        return Response(_body("validation_error", _("Invalid input."), fields), status=400)
     if isinstance(exc, RequestDataTooBig):
-        return Response(_body("payload_too_large", "The request body is too large."), status=413)
+        return Response(_body("payload_too_large", _("The request body is too large.")), status=413)
     if isinstance(exc, IntegrityError):
         logger.warning("integrity error turned into 409: %s", exc)
-        return Response(_body("conflict", "The change conflicts with existing data."), status=409)
+        return Response(_body("conflict", _("The change conflicts with existing data.")), status=409)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -94,7 +95,7 @@ def exception_handler(exc, context):
     code = _codes_for(exc)
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        response.data = _body(code, "Invalid input.", detail)
+        response.data = _body(code, _("Invalid input."), detail)
     else:
         response.data = _body(code, _message_of(exc.detail))
     return response
@@ -127,7 +128,7 @@ class DomainErrorMiddleware:
             from django.utils.html import escape
 
             field = f" ({escape(exc.field)})" if exc.field else ""
-            return HttpResponse(f"<h1>{escape(exc.message)}{field}</h1><p><a href='javascript:history.back()'>Back</a></p>",
+            return HttpResponse(f"<h1>{escape(exc.message)}{field}</h1><p><a href='javascript:history.back()'>Retour</a></p>",
                                 status=exc.status_code)
         return None
 
@@ -150,7 +151,7 @@ def page_not_found(request, exception=None):
     """handler404: JSON under /api/ (a path no route matches is a 404 in the API's format)."""
     from django.views import defaults
 
-    return _json_or_default(request, 404, "not_found", "Not found.",
+    return _json_or_default(request, 404, "not_found", _("Not found."),
                             None) or defaults.page_not_found(request, exception)
 
 
@@ -159,9 +160,9 @@ def bad_request(request, exception=None):
     from django.views import defaults
 
     if isinstance(exception, RequestDataTooBig):
-        answer = _json_or_default(request, 413, "payload_too_large", "The request body is too large.", None)
+        answer = _json_or_default(request, 413, "payload_too_large", _("The request body is too large."), None)
     else:
-        answer = _json_or_default(request, 400, "bad_request", "Bad request.", None)
+        answer = _json_or_default(request, 400, "bad_request", _("Bad request."), None)
     return answer or defaults.bad_request(request, exception)
 
 
@@ -169,7 +170,7 @@ def server_error(request):
     """handler500: still JSON under /api/, with the request id to quote (the details are logged)."""
     from django.views import defaults
 
-    return _json_or_default(request, 500, "server_error", "Internal error: quote the X-Request-ID to support.",
+    return _json_or_default(request, 500, "server_error", _("Internal error: quote the X-Request-ID to support."),
                             None) or defaults.server_error(request)
 
 
@@ -185,6 +186,6 @@ class RejectNulBytesMiddleware:
                 "QUERY_STRING", ""):
             from django.http import HttpResponseBadRequest
 
-            return _json_or_default(request, 400, "bad_request", "The address contains a NUL byte.",
+            return _json_or_default(request, 400, "bad_request", _("The address contains a NUL byte."),
                                     None) or HttpResponseBadRequest("The address contains a NUL byte.")
         return self.get_response(request)

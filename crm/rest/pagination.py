@@ -1,5 +1,6 @@
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from django.utils.translation import gettext as _
 
 
 class Pagination(PageNumberPagination):
@@ -17,7 +18,7 @@ class Pagination(PageNumberPagination):
         if raw:
             value = raw[-1]
             if len(raw) > 1 or not value.isascii() or not value.isdigit() or int(value) < 1:
-                raise ValidationError({self.page_size_query_param: ["A whole number of at least 1."]})
+                raise ValidationError({self.page_size_query_param: [_("A whole number of at least 1.")]})
         return super().get_page_size(request)
 
     def get_schema_operation_parameters(self, view):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
+from django.utils.translation import gettext as _
 
 # A PostgreSQL `integer` column: API quantities are bounded by it (a larger one is a 400 naming
 # the field, not a database error).
@@ -17,4 +18,4 @@ class JSONParser(parsers.JSONParser):
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise ParseError("JSON parse error - the document is nested too deeply.")
+            raise ParseError(_("JSON parse error - the document is nested too deeply."))

@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from contexts.catalog.models import Category
 from crm import audit
 from crm.rest.errors import DomainError, InvalidInput, NotFound
+from django.utils.translation import gettext as _
 
 
 class CategoryCycle(DomainError):
@@ -20,20 +21,20 @@ def _get(category_id, *, lock=False) -> Category:
     try:
         return qs.get(pk=category_id)
     except (Category.DoesNotExist, ValueError, TypeError):
-        raise NotFound("No such category.", field="category_id")
+        raise NotFound(_("No such category."), field="category_id")
 
 
 def category_create(*, name: str, parent_id: uuid.UUID | None = None, slug: str = "", position: int = 0) -> Category:
     name = (name or "").strip()
     if not name:
-        raise InvalidInput("A category needs a name.", field="name")
+        raise InvalidInput(_("A category needs a name."), field="name")
     with transaction.atomic():
         parent = _get(parent_id) if parent_id else None
         category = Category(id=uuid.uuid4(), name=name, slug=slug or slugify(name)[:140], parent=parent, position=position)
         category.path = f"{parent.path if parent else ''}{category.id.hex}/"
         category.depth = parent.depth + 1 if parent else 0
         if Category.objects.filter(parent=parent, slug=category.slug).exists():
-            raise InvalidInput("A sibling category has this slug.", field="slug")
+            raise InvalidInput(_("A sibling category has this slug."), field="slug")
         category.save()
     return category
 
@@ -46,7 +47,7 @@ def category_move(*, category_id: uuid.UUID, new_parent_id: uuid.UUID | None) ->
         category = _get(category_id, lock=True)
         parent = _get(new_parent_id, lock=True) if new_parent_id else None
         if parent is not None and parent.path.startswith(category.path):
-            raise CategoryCycle("A category cannot move under itself or its subcategories.", field="new_parent_id")
+            raise CategoryCycle(_("A category cannot move under itself or its subcategories."), field="new_parent_id")
         old_prefix, old_parent_id = category.path, category.parent_id
         new_prefix = f"{parent.path if parent else ''}{category.id.hex}/"
         depth_shift = (parent.depth + 1 if parent else 0) - category.depth
@@ -69,12 +70,12 @@ def category_update(*, category_id: uuid.UUID, name: str, slug: str = "", positi
     A plain save: the audit trail records the change."""
     name = (name or "").strip()
     if not name:
-        raise InvalidInput("A category needs a name.", field="name")
+        raise InvalidInput(_("A category needs a name."), field="name")
     with transaction.atomic():
         category = _get(category_id, lock=True)
         slug = slug or slugify(name)[:140]
         if Category.objects.filter(parent_id=category.parent_id, slug=slug).exclude(pk=category.pk).exists():
-            raise InvalidInput("A sibling category has this slug.", field="slug")
+            raise InvalidInput(_("A sibling category has this slug."), field="slug")
         category.name, category.slug, category.position = name, slug, position
         category.save(update_fields=["name", "slug", "position"])
     return category

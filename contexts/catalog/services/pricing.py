@@ -23,6 +23,7 @@ from django.utils import timezone
 from contexts.catalog.models import Channel, PriceListItem, Promotion, PromotionKind, Variant
 from crm.money import cents
 from crm.rest.errors import InvalidInput
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -75,14 +76,14 @@ def price_lines(*, lines: Iterable[tuple[uuid.UUID, int]], channel: str = Channe
     """Prices (variant id, quantity) lines in a fixed number of queries whatever their number."""
     at = at or timezone.now()
     lines = [(uuid.UUID(str(v)), int(q)) for v, q in lines]
-    for i, (_, q) in enumerate(lines):
+    for i, (_variant, q) in enumerate(lines):
         if q <= 0:
-            raise InvalidInput("Quantities are positive.", field=f"lines[{i}].quantity")
+            raise InvalidInput(_("Quantities are positive."), field=f"lines[{i}].quantity")
     ids = [v for v, _ in lines]
     variants = {v.id: v for v in Variant.objects.filter(id__in=ids).select_related("product__category", "product__vat_class")}
     missing = [str(v) for v in ids if v not in variants]
     if missing:
-        raise InvalidInput(f"Unknown variant(s): {', '.join(missing)}.", field="lines")
+        raise InvalidInput(_("Unknown variant(s): %(missing)s.") % {"missing": ', '.join(missing)}, field="lines")
 
     items = PriceListItem.objects.filter(
         Q(price_list__valid_from__isnull=True) | Q(price_list__valid_from__lte=at),
@@ -98,7 +99,7 @@ def price_lines(*, lines: Iterable[tuple[uuid.UUID, int]], channel: str = Channe
                   .filter(Q(coupon_code__isnull=True) | (Q(coupon_code__iexact=coupon) if coupon else Q(pk__in=[])))
                   .select_related("category"))
     if coupon and not any(p.coupon_code for p in promos):
-        raise InvalidInput("This coupon code is unknown or expired.", field="coupon")
+        raise InvalidInput(_("This coupon code is unknown or expired."), field="coupon")
     promo_variants: dict[uuid.UUID, set] = {}
     for pid, vid in Promotion.variants.through.objects.filter(promotion_id__in=[p.id for p in promos]).values_list("promotion_id", "variant_id"):
         promo_variants.setdefault(pid, set()).add(vid)

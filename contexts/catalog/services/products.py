@@ -13,13 +13,14 @@ from contexts.catalog.models import Category, Product, VatClass, Variant
 from contexts.catalog.text import normalize
 from crm.money import cents
 from crm.rest.errors import InvalidInput, NotFound
+from django.utils.translation import gettext as _
 
 
 def validate_ean13(code: str, *, field: str = "ean13") -> str:
     """EAN-13 with its check digit (python-stdnum)."""
     code = (code or "").strip()
     if len(code) != 13 or not ean.is_valid(code):
-        raise InvalidInput("Not a valid EAN-13 (13 digits with a correct check digit).", field=field)
+        raise InvalidInput(_("Not a valid EAN-13 (13 digits with a correct check digit)."), field=field)
     return code
 
 
@@ -46,17 +47,17 @@ def _clean_variant(i: int, data: Mapping) -> dict:
     where = f"variants[{i}]"
     sku = str(data.get("sku", "")).strip().upper()
     if not sku:
-        raise InvalidInput("A variant needs a SKU.", field=f"{where}.sku")
+        raise InvalidInput(_("A variant needs a SKU."), field=f"{where}.sku")
     try:
         price = cents(str(data.get("price")))
     except (InvalidOperation, ValueError, TypeError):
-        raise InvalidInput("The price is a decimal number.", field=f"{where}.price")
+        raise InvalidInput(_("The price is a decimal number."), field=f"{where}.price")
     if price < 0:
-        raise InvalidInput("The price cannot be negative.", field=f"{where}.price")
+        raise InvalidInput(_("The price cannot be negative."), field=f"{where}.price")
     code = data.get("ean13")
     attributes = data.get("attributes") or {}
     if not isinstance(attributes, dict):
-        raise InvalidInput("Attributes are an object such as {\"taille\": \"M\"}.", field=f"{where}.attributes")
+        raise InvalidInput(_("Attributes are an object such as {\"taille\": \"M\"}."), field=f"{where}.attributes")
     return {"sku": sku, "price": price, "ean13": validate_ean13(code, field=f"{where}.ean13") if code else None,
             "attributes": {str(k): str(v) for k, v in attributes.items()}}
 
@@ -65,22 +66,22 @@ def product_create(*, name: str, category_id: uuid.UUID, vat_code: str = "normal
                    brand: str = "", variants: Iterable[Mapping] = ()) -> Product:
     name = (name or "").strip()
     if not name:
-        raise InvalidInput("A product needs a name.", field="name")
+        raise InvalidInput(_("A product needs a name."), field="name")
     category = Category.objects.filter(pk=category_id).first()
     if category is None:
-        raise InvalidInput("No such category.", field="category_id")
+        raise InvalidInput(_("No such category."), field="category_id")
     vat = VatClass.objects.filter(code=vat_code).first()
     if vat is None:
-        raise InvalidInput("No such VAT class.", field="vat_code")
+        raise InvalidInput(_("No such VAT class."), field="vat_code")
     cleaned = [_clean_variant(i, v) for i, v in enumerate(variants)]
     if not cleaned:
-        raise InvalidInput("A product needs at least one variant.", field="variants")
+        raise InvalidInput(_("A product needs at least one variant."), field="variants")
     skus = [v["sku"] for v in cleaned]
     codes = [v["ean13"] for v in cleaned if v["ean13"]]
     if len(set(skus)) != len(skus) or Variant.objects.filter(sku__in=skus).exists():
-        raise InvalidInput("A SKU is already used.", field="variants")
+        raise InvalidInput(_("A SKU is already used."), field="variants")
     if len(set(codes)) != len(codes) or Variant.objects.filter(ean13__in=codes).exists():
-        raise InvalidInput("A barcode is already used.", field="variants")
+        raise InvalidInput(_("A barcode is already used."), field="variants")
     with transaction.atomic():
         product = Product.objects.create(name=name, category=category, vat_class=vat, description=description, brand=brand)
         objs = []
@@ -110,10 +111,10 @@ def set_price(*, variant_id: uuid.UUID, price: Decimal | str) -> Variant:
     with transaction.atomic():
         variant = Variant.objects.select_for_update().filter(pk=variant_id).first()
         if variant is None:
-            raise NotFound("No such variant.", field="variant_id")
+            raise NotFound(_("No such variant."), field="variant_id")
         new = cents(str(price))
         if new < 0:
-            raise InvalidInput("The price cannot be negative.", field="price")
+            raise InvalidInput(_("The price cannot be negative."), field="price")
         old = variant.price
         if new != old:
             variant.price = new

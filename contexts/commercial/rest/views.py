@@ -13,6 +13,7 @@ from contexts.commercial.services import carts, checkout, orders
 from contexts.core import api as core_api
 from crm.rest.schema import paginated
 from crm.rest.parsers import PG_INTEGER_MAX
+from django.utils.translation import gettext as _
 
 CustomerJWT, StaffJWT, ApiKeyAuth, IsCustomer = core_api.auth_classes()
 
@@ -219,9 +220,9 @@ class OrderInvoiceView(StaffOrOwnCustomerView):
         order = get_object_or_404(qs, pk=order_id)
         pdf = finance_api.order_invoice_pdf(order_id=order.id)
         if pdf is None:
-            raise NotFound("This order has no invoice (yet): it is issued when the order is paid.", field="order_id")
+            raise NotFound(_("This order has no invoice (yet): it is issued when the order is paid."), field="order_id")
         if pdf.content is None:
-            response = Response({"error": {"code": "document_not_ready", "message": "The invoice is being rendered; retry in a few seconds."}},
+            response = Response({"error": {"code": "document_not_ready", "message": _("The invoice is being rendered; retry in a few seconds.")}},
                                 status=status.HTTP_409_CONFLICT)
             response["Retry-After"] = "5"
             return response

@@ -16,6 +16,7 @@ from contexts.commercial.models import Cart, CartItem, CartStatus
 from contexts.inventory import api as inventory_api
 from crm.money import cents
 from crm.rest.errors import InvalidInput, NotFound
+from django.utils.translation import gettext as _
 
 RESERVATION_TTL = 30 * 60
 FREE_SHIPPING_FROM = Decimal("60.00")
@@ -78,7 +79,7 @@ def _open_cart(session_id: str, customer_id: uuid.UUID | None, *, create: bool, 
     qs = Cart.objects.select_for_update() if lock else Cart.objects.all()
     cart = qs.filter(session_id=session_id, status=CartStatus.OPEN).first()
     if cart is not None and cart.customer_id and cart.customer_id != customer_id:
-        raise NotFound("No such cart.", field="session_id")  # someone else's
+        raise NotFound(_("No such cart."), field="session_id")  # someone else's
     if cart is None and create:
         try:
             with transaction.atomic():
@@ -122,10 +123,10 @@ def _set_quantity(cart: Cart, variant_id: uuid.UUID, quantity: int) -> None:
 
 def add_item(*, session_id: str, variant_id: uuid.UUID, quantity: int, customer_id: uuid.UUID | None = None) -> Cart:
     if quantity <= 0 or quantity > 100:
-        raise InvalidInput("From 1 to 100 units.", field="quantity")
+        raise InvalidInput(_("From 1 to 100 units."), field="quantity")
     summary = catalog_api.variants_by_ids(ids=[variant_id]).get(variant_id)
     if summary is None or not summary.is_active:
-        raise InvalidInput("No such product variant.", field="variant_id")
+        raise InvalidInput(_("No such product variant."), field="variant_id")
     with transaction.atomic():
         cart = _open_cart(session_id, customer_id, create=True, lock=True)
         _set_quantity(cart, variant_id, _quantity(cart, variant_id) + quantity)
@@ -136,7 +137,7 @@ def add_item(*, session_id: str, variant_id: uuid.UUID, quantity: int, customer_
 def get(*, session_id: str, customer_id: uuid.UUID | None = None) -> Cart:
     cart = _open_cart(session_id, customer_id, create=False)
     if cart is None:
-        raise NotFound("No open cart for this session.", field="session_id")
+        raise NotFound(_("No open cart for this session."), field="session_id")
     return cart
 
 
@@ -153,7 +154,7 @@ def discard(*, session_id: str, customer_id: uuid.UUID | None = None) -> None:
     with transaction.atomic():
         cart = _open_cart(session_id, customer_id, create=False, lock=True)
         if cart is None:
-            raise NotFound("No open cart for this session.", field="session_id")
+            raise NotFound(_("No open cart for this session."), field="session_id")
         for item in cart.items.all():
             inventory_api.release_reference(reference=f"{cart.reference}:{item.variant_id}")
         cart.delete()

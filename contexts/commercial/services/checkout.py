@@ -41,6 +41,7 @@ from contexts.finance import api as finance_api
 from contexts.inventory import api as inventory_api
 from crm import eventbus
 from crm.rest.errors import DomainError, InvalidInput
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -77,10 +78,10 @@ def _place(*, session_id: str, customer_id: uuid.UUID, idempotency_key: str, fin
             done = Order.objects.filter(idempotency_key=idempotency_key, customer_id=customer_id).first()
             if done is not None:
                 return done  # the same submit, committed meanwhile
-            raise InvalidInput("No open cart of yours for this session.", field="session_id")
+            raise InvalidInput(_("No open cart of yours for this session."), field="session_id")
         priced = carts.totals(cart)
         if not priced.lines:
-            raise EmptyCart("The cart is empty.", field="session_id")
+            raise EmptyCart(_("The cart is empty."), field="session_id")
         held = inventory_api.active_reservations(reference_prefix=f"{cart.reference}:")
         for line in priced.lines:
             if held.get(line.variant_id, 0) < line.quantity:  # the hold expired: take it again or refuse
@@ -170,10 +171,10 @@ def checkout(*, session_id: str, customer_id: uuid.UUID, payment_method: str, id
     `order.card_payment` (finance_api.CardPayment, not stored) tells an unfinished payment's
     status and what the client needs to finish it."""
     if not idempotency_key:
-        raise InvalidInput("An Idempotency-Key header is required.", field="idempotency_key")
+        raise InvalidInput(_("An Idempotency-Key header is required."), field="idempotency_key")
     finance_api.require_seller_identity()  # a paid order is invoiced: refuse before charging, not after
     if len(idempotency_key) > 100:
-        raise InvalidInput("An Idempotency-Key has at most 100 characters.", field="Idempotency-Key")
+        raise InvalidInput(_("An Idempotency-Key has at most 100 characters."), field="Idempotency-Key")
     fingerprint = _fingerprint(session_id=session_id, payment_method=payment_method)
     order = Order.objects.filter(idempotency_key=idempotency_key).first()
     if order is None:
@@ -183,7 +184,7 @@ def checkout(*, session_id: str, customer_id: uuid.UUID, payment_method: str, id
         except IntegrityError:  # the same key placed concurrently: that order it is
             order = Order.objects.get(idempotency_key=idempotency_key)
     if order.customer_id != customer_id or (order.request_fingerprint and order.request_fingerprint != fingerprint):
-        raise IdempotencyKeyReused("This Idempotency-Key was used for another checkout.", field="Idempotency-Key")
+        raise IdempotencyKeyReused(_("This Idempotency-Key was used for another checkout."), field="Idempotency-Key")
     if order.status != OrderStatus.PLACED:
         order.card_payment = finance_api.order_payment(order_id=order.id)
         return order  # paid or cancelled already: the retry sees the outcome

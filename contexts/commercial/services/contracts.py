@@ -16,6 +16,7 @@ from contexts.core import api as core_api
 from contexts.finance import api as finance_api
 from crm import eventbus
 from crm.rest.errors import DomainError, InvalidInput, NotFound
+from django.utils.translation import gettext as _
 
 STEP = {Recurrence.MONTHLY: relativedelta(months=1), Recurrence.QUARTERLY: relativedelta(months=3),
         Recurrence.YEARLY: relativedelta(years=1)}
@@ -29,14 +30,14 @@ def contract_create(*, client_id: uuid.UUID, title: str, start_date: datetime.da
                     lines: Iterable[Mapping], recurrence: str = Recurrence.MONTHLY, tacit_renewal: bool = True,
                     agent_id: uuid.UUID | None = None) -> Contract:
     if core_api.client_summary(client_id=client_id) is None:
-        raise InvalidInput("No such client.", field="client_id")
+        raise InvalidInput(_("No such client."), field="client_id")
     if end_date <= start_date:
-        raise InvalidInput("The contract ends after it starts.", field="end_date")
+        raise InvalidInput(_("The contract ends after it starts."), field="end_date")
     if recurrence not in Recurrence.values:
-        raise InvalidInput("Monthly, quarterly or yearly.", field="recurrence")
+        raise InvalidInput(_("Monthly, quarterly or yearly."), field="recurrence")
     lines = list(lines)
     if not lines:
-        raise InvalidInput("A contract needs lines.", field="lines")
+        raise InvalidInput(_("A contract needs lines."), field="lines")
     with transaction.atomic():
         contract = Contract.objects.create(client_id=client_id, title=title, start_date=start_date, end_date=end_date,
                                            recurrence=recurrence, tacit_renewal=tacit_renewal, agent_id=agent_id)
@@ -48,13 +49,13 @@ def contract_create(*, client_id: uuid.UUID, title: str, start_date: datetime.da
 
 def contract_sign(*, contract_id: uuid.UUID, signed_by: str) -> Contract:
     if not signed_by.strip():
-        raise InvalidInput("Who signed?", field="signed_by")
+        raise InvalidInput(_("Who signed?"), field="signed_by")
     with transaction.atomic():
         contract = Contract.objects.select_for_update().filter(pk=contract_id).first()
         if contract is None:
-            raise NotFound("No such contract.", field="contract_id")
+            raise NotFound(_("No such contract."), field="contract_id")
         if contract.status != ContractStatus.DRAFT:
-            raise ContractStateError(f"This contract is {contract.status}.", field="status")
+            raise ContractStateError(_("This contract is %(status)s.") % {"status": contract.status}, field="status")
         contract.status, contract.signed_at, contract.signed_by = ContractStatus.SIGNED, timezone.now(), signed_by
         contract.save(update_fields=["status", "signed_at", "signed_by"])
         eventbus.publish(ContractSigned(contract_id=contract.id, client_id=contract.client_id,

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from contexts.commercial.models import TRANSITIONS, Order, OrderReturn, OrderStatus, OrderStatusChange
 from crm.rest.errors import DomainError, InvalidInput, NotFound
+from django.utils.translation import gettext as _
 
 
 class IllegalTransition(DomainError):
@@ -15,7 +16,7 @@ class IllegalTransition(DomainError):
 def transition(order: Order, to: str, *, note: str = "") -> Order:
     """Moves an order along its state machine, keeping the history. Caller holds the row lock."""
     if to not in TRANSITIONS.get(order.status, set()):
-        raise IllegalTransition(f"An order {order.status} cannot become {to}.", field="status")
+        raise IllegalTransition(_("An order %(status)s cannot become %(to)s.") % {"status": order.status, "to": to}, field="status")
     OrderStatusChange.objects.create(order=order, from_status=order.status, to_status=to, note=note)
     order.status = to
     order.save(update_fields=["status"])
@@ -34,19 +35,19 @@ def set_status(*, order_id: uuid.UUID, status: str, note: str = "") -> Order:
       preparing one: refunded, credited and its stock returned);
     - paid: only through its payment; returned: only through a return (POST .../returns)."""
     if status not in OrderStatus.values:
-        raise InvalidInput("Unknown status.", field="status")
+        raise InvalidInput(_("Unknown status."), field="status")
     if status == OrderStatus.PAID:
-        raise InvalidInput("An order becomes paid through its payment, not by hand.", field="status")
+        raise InvalidInput(_("An order becomes paid through its payment, not by hand."), field="status")
     if status == OrderStatus.RETURNED:
-        raise IllegalTransition("An order is returned through a return (POST /orders/{id}/returns), which credits "
-                                "and refunds it.", field="status")
+        raise IllegalTransition(_("An order is returned through a return (POST /orders/{id}/returns), which credits "
+                                "and refunds it."), field="status")
     if status == OrderStatus.CANCELLED:
         return cancel(order_id=order_id, note=note)
     assert status in _PLAIN_MOVES
     with transaction.atomic():
         order = Order.objects.select_for_update().filter(pk=order_id).first()
         if order is None:
-            raise NotFound("No such order.", field="order_id")
+            raise NotFound(_("No such order."), field="order_id")
         return transition(order, status, note=note)
 
 
@@ -83,13 +84,13 @@ def cancel(*, order_id: uuid.UUID, note: str = "") -> Order:
 
     order = Order.objects.filter(pk=order_id).first()
     if order is None:
-        raise NotFound("No such order.", field="order_id")
+        raise NotFound(_("No such order."), field="order_id")
     if OrderStatus.CANCELLED not in TRANSITIONS.get(order.status, set()):
-        raise IllegalTransition(f"An order {order.status} cannot become cancelled.", field="status")
+        raise IllegalTransition(_("An order %(status)s cannot become cancelled.") % {"status": order.status}, field="status")
     if order.status == OrderStatus.PLACED:
         payment = finance_api.sync_order_payment(order_id=order.id, give_up=True)
         if payment is not None and payment.status == "pending":  # processing at the bank: cannot be stopped
-            raise IllegalTransition("The card payment is being processed; cancel again once it has ended.", field="status")
+            raise IllegalTransition(_("The card payment is being processed; cancel again once it has ended."), field="status")
         if payment is None or payment.status != "succeeded":
             return checkout.cancel_unpaid(order_id=order.id, reason="cancelled", note=note or "cancelled")
         order = checkout.complete_paid(order_id=order.id, payment_id=payment.id)
@@ -122,9 +123,9 @@ def order_return(*, order_id: uuid.UUID, lines: list[dict], reason: str = "") ->
     with transaction.atomic():
         order = Order.objects.select_for_update().filter(pk=order_id).first()
         if order is None:
-            raise NotFound("No such order.", field="order_id")
+            raise NotFound(_("No such order."), field="order_id")
         if order.status not in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
-            raise IllegalTransition("Only a shipped or delivered order can be returned.", field="status")
+            raise IllegalTransition(_("Only a shipped or delivered order can be returned."), field="status")
         ordered = {str(l.variant_id): l for l in order.lines.all()}
         already: dict[str, int] = {}
         for r in order.returns.all():
@@ -135,9 +136,9 @@ def order_return(*, order_id: uuid.UUID, lines: list[dict], reason: str = "") ->
             key, qty = str(line.get("variant_id")), int(line.get("quantity", 0))
             source = ordered.get(key)
             if source is None:
-                raise InvalidInput("This variant is not in the order.", field=f"lines[{i}].variant_id")
+                raise InvalidInput(_("This variant is not in the order."), field=f"lines[{i}].variant_id")
             if qty <= 0 or qty + already.get(key, 0) > source.quantity:
-                raise InvalidInput("More than was ordered (and not yet returned).", field=f"lines[{i}].quantity")
+                raise InvalidInput(_("More than was ordered (and not yet returned)."), field=f"lines[{i}].quantity")
             gross = (source.total / source.quantity * qty).quantize(Decimal("0.01"))
             net_unit = (source.total / source.quantity / (1 + source.vat_rate / Decimal(100))).quantize(Decimal("0.0001"))
             credit_lines.append({"label": f"Retour : {source.label}", "quantity": qty, "unit_price_net": net_unit,

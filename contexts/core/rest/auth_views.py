@@ -15,6 +15,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from contexts.core import auth
 from contexts.core.models import Customer, CustomerAddress
 from crm.rest.errors import DomainError
+from django.utils.translation import gettext as _
 
 TokenPair = inline_serializer("TokenPair", {"access": serializers.CharField(), "refresh": serializers.CharField()})
 
@@ -52,14 +53,14 @@ class TokenObtainView(PublicView):
         data.is_valid(raise_exception=True)
         username, password = data.validated_data["username"], data.validated_data["password"]
         if auth.is_locked(username, request):
-            raise TooManyAttempts("Too many failed attempts: try again in a few minutes.", field="username")
+            raise TooManyAttempts(_("Too many failed attempts: try again in a few minutes."), field="username")
         if auth.must_slow_down(request):
-            raise TooManyAttempts("Too many failed attempts from this address: try again in a few seconds.",
+            raise TooManyAttempts(_("Too many failed attempts from this address: try again in a few seconds."),
                                   field="username")
         # The backend would check both again: it is also the admin's login, which has no view of ours.
         user = authenticate(request, username=username, password=password)
         if user is None or not user.is_active:
-            raise InvalidCredentials("Wrong username or password.", field="password")
+            raise InvalidCredentials(_("Wrong username or password."), field="password")
         refresh = auth.staff_tokens(user)
         return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
 
@@ -122,7 +123,7 @@ class RegisterInput(serializers.Serializer):
     def validate_email(self, value):
         value = value.strip().lower()
         if Customer.objects.filter(email__iexact=value).exists():
-            raise serializers.ValidationError("An account with this e-mail exists.")
+            raise serializers.ValidationError(_("An account with this e-mail exists."))
         return value
 
     def validate_password(self, value):
@@ -150,7 +151,7 @@ class CustomerRegisterView(PublicView):
             with transaction.atomic():
                 customer.save()
         except IntegrityError:  # registered twice at once
-            raise serializers.ValidationError({"email": ["An account with this e-mail exists."]})
+            raise serializers.ValidationError({"email": [_("An account with this e-mail exists.")]})
         return Response({"customer": CustomerOutput(customer).data, **_customer_tokens(customer)}, status=status.HTTP_201_CREATED)
 
 
@@ -167,14 +168,14 @@ class CustomerLoginView(PublicView):
         email = data.validated_data["email"].strip().lower()
         lock_name = f"customer:{email}"
         if auth.is_locked(lock_name, request):
-            raise TooManyAttempts("Too many failed attempts: try again in a few minutes.", field="email")
+            raise TooManyAttempts(_("Too many failed attempts: try again in a few minutes."), field="email")
         if auth.must_slow_down(request):
-            raise TooManyAttempts("Too many failed attempts from this address: try again in a few seconds.",
+            raise TooManyAttempts(_("Too many failed attempts from this address: try again in a few seconds."),
                                   field="email")
         customer = Customer.objects.filter(email__iexact=email, is_active=True).first()
         if customer is None or not customer.check_password(data.validated_data["password"]):
             auth.register_failure(lock_name, request)
-            raise InvalidCredentials("Wrong e-mail or password.", field="password")
+            raise InvalidCredentials(_("Wrong e-mail or password."), field="password")
         auth.clear_failures(lock_name, request)
         return Response(_customer_tokens(customer))
 
@@ -217,7 +218,7 @@ class AddressSerializer(serializers.ModelSerializer):
 
     def validate_postal_code(self, value):
         if not value.replace(" ", "").isalnum():
-            raise serializers.ValidationError("Not a postal code.")
+            raise serializers.ValidationError(_("Not a postal code."))
         return value
 
 

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from contexts.core.models import Client
+from django.utils.translation import gettext as _
 
 
 class ClientOutput(serializers.ModelSerializer):
@@ -25,7 +26,7 @@ class ClientInput(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs["kind"] == "person" and not attrs["last_name"]:
-            raise serializers.ValidationError({"last_name": ["A person needs a last name."]})
+            raise serializers.ValidationError({"last_name": [_("A person needs a last name.")]})
         if attrs["kind"] == "company" and not attrs["company_name"]:
-            raise serializers.ValidationError({"company_name": ["A company needs a company name."]})
+            raise serializers.ValidationError({"company_name": [_("A company needs a company name.")]})
         return attrs

@@ -9,6 +9,7 @@ from django.db import transaction
 from django_tenants.utils import schema_context, tenant_context
 
 from contexts.core.tenancy.models import Domain, Organisation, schema_name_validator
+from django.utils.translation import gettext as _
 
 RESERVED_SCHEMAS = {"public", "information_schema", "pg_catalog", "pg_toast"}
 
@@ -38,7 +39,7 @@ def provision_tenant(
     an existing schema: the domain and admin are ensured, nothing is duplicated."""
     schema_name_validator(schema_name)
     if schema_name in RESERVED_SCHEMAS or schema_name.startswith("pg_"):
-        raise ValidationError({"schema_name": ["This schema name is reserved."]})
+        raise ValidationError({"schema_name": [_("This schema name is reserved.")]})
     domain = (domain or default_domain(schema_name)).lower()
 
     with schema_context("public"):

@@ -12,6 +12,7 @@ from django_tenants.utils import schema_context
 from contexts.finance.billing.models import Plan, Subscription, SubscriptionCharge, SubscriptionStatus
 from contexts.finance.gateways import stripe_gateway
 from crm.rest.errors import DomainError, InvalidInput
+from django.utils.translation import gettext as _
 
 
 class PlanLimitReached(DomainError):
@@ -23,9 +24,9 @@ def subscribe(*, schema_name: str, plan_code: str, email: str, payment_method: s
     with schema_context("public"):
         plan = Plan.objects.filter(code=plan_code, is_active=True).first()
         if plan is None:
-            raise InvalidInput("No such plan.", field="plan_code")
+            raise InvalidInput(_("No such plan."), field="plan_code")
         if Subscription.objects.filter(schema_name=schema_name).exists():
-            raise InvalidInput("This organisation is already subscribed; change its plan instead.", field="schema_name")
+            raise InvalidInput(_("This organisation is already subscribed; change its plan instead."), field="schema_name")
         from contexts.finance.services.payments import gateway_errors
 
         with gateway_errors():  # an unknown card: 400 naming payment_method; Stripe down: 503
@@ -85,6 +86,6 @@ def check_limit(*, schema_name: str, resource: str, current: int) -> None:
         return
     limit = {"users": sub.plan.max_users, "locations": sub.plan.max_locations}.get(resource)
     if sub.status == SubscriptionStatus.CANCELLED:
-        raise PlanLimitReached("The subscription is cancelled.", field=resource)
+        raise PlanLimitReached(_("The subscription is cancelled."), field=resource)
     if limit is not None and current + 1 > limit:
-        raise PlanLimitReached(f"The {sub.plan.name} plan allows {limit} {resource}.", field=resource)
+        raise PlanLimitReached(_("The %(name)s plan allows %(limit)s %(resource)s.") % {"name": sub.plan.name, "limit": limit, "resource": resource}, field=resource)

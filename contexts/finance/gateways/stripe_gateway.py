@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import stripe
+from django.utils.translation import gettext as _
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
@@ -71,13 +72,13 @@ def _translate(exc: stripe.StripeError, *, operation: str, default_field: str) -
     logger.warning("stripe %s failed: %s %s (request %s)", operation, type(exc).__name__, exc,
                    getattr(exc, "request_id", ""))
     if isinstance(exc, stripe.IdempotencyError):
-        return StripeIdempotencyMismatch("This key was used with other parameters.")
+        return StripeIdempotencyMismatch(_("This key was used with other parameters."))
     if isinstance(exc, stripe.InvalidRequestError):
         param = (getattr(exc, "param", None) or "").split("[")[0]
         name = _FIELDS.get(param, default_field)
         if getattr(exc, "http_status", None) == 404 or getattr(exc, "code", "") == "resource_missing":
-            return StripeRefused(f"Unknown {name.replace('_', ' ')}.", field=name, code="resource_missing")
-        return StripeRefused(f"The card processor refused this {name.replace('_', ' ')}.", field=name,
+            return StripeRefused(_("Unknown %(name)s.") % {"name": name.replace("_", " ")}, field=name, code="resource_missing")
+        return StripeRefused(_("The card processor refused this %(name)s.") % {"name": name.replace("_", " ")}, field=name,
                              code=getattr(exc, "code", "") or "invalid_request")
     if isinstance(exc, stripe.AuthenticationError | stripe.PermissionError):
         logger.error("stripe refused our credentials: check STRIPE_SECRET_KEY")

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from contexts.finance import documents
 from contexts.finance.models import Invoice, InvoiceLine, InvoiceVatLine
 from contexts.finance.services import invoicing
+from django.utils.translation import gettext as _
 
 
 class LineOutput(serializers.ModelSerializer):
@@ -95,6 +96,6 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def pdf(self, request, pk=None):
         invoice = self.get_object()
         if not invoice.is_issued:
-            raise invoicing.InvalidInput("A draft has no legal document yet.", field="status")
+            raise invoicing.InvalidInput(_("A draft has no legal document yet."), field="status")
         doc = documents.render_document(invoice_id=invoice.pk)
         return FileResponse(doc.file.open("rb"), content_type="application/pdf", filename=f"{invoice.number}.pdf")

@@ -9,6 +9,7 @@ from functools import lru_cache
 import holidays
 
 from crm.rest.errors import InvalidInput
+from django.utils.translation import gettext as _
 
 
 @lru_cache(maxsize=64)
@@ -43,9 +44,9 @@ def due_date(issue_date: datetime.date, *, days: int, rule: str = "net", alsace_
     The result moves to the next business day when it falls on a weekend or a holiday.
     """
     if rule not in RULES:
-        raise InvalidInput(f"The rule is one of {', '.join(RULES)}.", field="rule")
+        raise InvalidInput(_("The rule is one of %(rules)s.") % {"rules": ', '.join(RULES)}, field="rule")
     if not 0 <= days <= 60:
-        raise InvalidInput("Payment terms are 0 to 60 days (art. L441-10 Code de commerce).", field="days")
+        raise InvalidInput(_("Payment terms are 0 to 60 days (art. L441-10 Code de commerce)."), field="days")
     if rule == "net":
         day = issue_date + datetime.timedelta(days=days)
     elif rule == "end_of_month":

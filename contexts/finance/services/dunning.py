@@ -22,6 +22,7 @@ from contexts.finance.events import FormalNoticeSent
 from contexts.finance.models import Allocation, DunningHold, DunningState, Invoice, Reminder
 from crm import eventbus
 from crm.rest.errors import InvalidInput, NotFound
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -95,13 +96,13 @@ def _send(invoice: Invoice, level: Level, due: Decimal) -> bool:
 def hold(*, invoice_id: uuid.UUID, reason: str, until: datetime.date | None = None, note: str = "") -> DunningState:
     """Pauses the dunning of an invoice: a dispute or a payment promise."""
     if reason not in (DunningHold.DISPUTE, DunningHold.PROMISE):
-        raise InvalidInput("The hold is a dispute or a promise.", field="reason")
+        raise InvalidInput(_("The hold is a dispute or a promise."), field="reason")
     if reason == DunningHold.PROMISE and until is None:
-        raise InvalidInput("A payment promise has a date.", field="until")
+        raise InvalidInput(_("A payment promise has a date."), field="until")
     invoice = Invoice.objects.filter(pk=invoice_id, status="issued").first()
     if invoice is None:
-        raise NotFound("No such issued invoice.", field="invoice_id")
-    state, _ = DunningState.objects.update_or_create(invoice=invoice, defaults={"hold": reason, "hold_until": until, "hold_note": note[:200]})
+        raise NotFound(_("No such issued invoice."), field="invoice_id")
+    state, _created = DunningState.objects.update_or_create(invoice=invoice, defaults={"hold": reason, "hold_until": until, "hold_note": note[:200]})
     return state
 
 

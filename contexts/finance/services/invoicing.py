@@ -20,6 +20,7 @@ from contexts.finance.services import totals as totals_mod
 from crm import eventbus
 from crm.money import price
 from crm.rest.errors import DomainError, InvalidInput, NotFound
+from django.utils.translation import gettext as _
 
 PREFIXES = {InvoiceKind.INVOICE: "FA", InvoiceKind.CREDIT_NOTE: "AV"}
 
@@ -43,7 +44,7 @@ def _get(invoice_id, *, lock: bool = False) -> Invoice:
     try:
         return qs.get(pk=invoice_id)
     except (Invoice.DoesNotExist, ValueError, TypeError):
-        raise InvoiceNotFound("No such invoice.", field="invoice_id")
+        raise InvoiceNotFound(_("No such invoice."), field="invoice_id")
 
 
 def _clean_line(index: int, line: Mapping) -> dict:
@@ -53,22 +54,22 @@ def _clean_line(index: int, line: Mapping) -> dict:
         unit_price = price(str(line["unit_price_net"]))
         rate = Decimal(str(line["vat_rate"])).quantize(Decimal("0.01"))
     except KeyError as exc:
-        raise InvalidInput(f"{exc.args[0]} is required.", field=f"{where}.{exc.args[0]}")
+        raise InvalidInput(_("%(field)s is required.") % {"field": exc.args[0]}, field=f"{where}.{exc.args[0]}")
     except (InvalidOperation, ValueError):
-        raise InvalidInput("Quantities, prices and rates are decimal numbers.", field=where)
+        raise InvalidInput(_("Quantities, prices and rates are decimal numbers."), field=where)
     if quantity <= 0:
-        raise InvalidInput("The quantity must be positive.", field=f"{where}.quantity")
+        raise InvalidInput(_("The quantity must be positive."), field=f"{where}.quantity")
     if unit_price < 0:
-        raise InvalidInput("The unit price cannot be negative.", field=f"{where}.unit_price_net")
+        raise InvalidInput(_("The unit price cannot be negative."), field=f"{where}.unit_price_net")
     if rate not in totals_mod.ALLOWED_RATES:
-        raise InvalidInput("VAT rate must be one of 20, 10, 5.5, 2.1 or 0.", field=f"{where}.vat_rate")
+        raise InvalidInput(_("VAT rate must be one of 20, 10, 5.5, 2.1 or 0."), field=f"{where}.vat_rate")
     label = str(line.get("label", "")).strip()
     if not label:
-        raise InvalidInput("Each line needs a label.", field=f"{where}.label")
+        raise InvalidInput(_("Each line needs a label."), field=f"{where}.label")
     line_net = totals_mod.line_net(quantity, unit_price)
     for name, value in (("quantity", quantity), ("unit_price_net", unit_price), ("line_net", line_net)):
         if not _fits(value, name):
-            raise InvalidInput("This amount is too large for an invoice line.",
+            raise InvalidInput(_("This amount is too large for an invoice line."),
                                field=f"{where}.{'quantity' if name == 'line_net' else name}")
     return {
         "label": label[:300], "description": str(line.get("description", "")), "quantity": quantity,
@@ -87,7 +88,7 @@ def _write_lines(invoice: Invoice, lines: Iterable[Mapping], start: int = 1) -> 
     cleaned = [_clean_line(i, line) for i, line in enumerate(lines)]
     gross = sum((l["line_net"] * (1 + l["vat_rate"] / 100) for l in cleaned), Decimal(0))
     if not _fits(gross, "total_gross", model=Invoice):
-        raise InvalidInput("The invoice's total is too large.", field="lines")
+        raise InvalidInput(_("The invoice's total is too large."), field="lines")
     InvoiceLine.objects.bulk_create(
         [InvoiceLine(invoice=invoice, position=start + i, **line) for i, line in enumerate(cleaned)]
     )
@@ -103,10 +104,10 @@ def draft_create(*, client_id: uuid.UUID, lines: Iterable[Mapping] = (), order_i
                  contract_id: uuid.UUID | None = None, payment_terms_days: int = 30, notes: str = "",
                  delivery_date: datetime.date | None = None) -> Invoice:
     if core_api.client_summary(client_id=client_id) is None:
-        raise InvalidInput("No such client.", field="client_id")
+        raise InvalidInput(_("No such client."), field="client_id")
     if not 0 <= int(payment_terms_days) <= 60:
         # Art. L441-10 Code de commerce: at most 60 days from issue.
-        raise InvalidInput("Payment terms are 0 to 60 days.", field="payment_terms_days")
+        raise InvalidInput(_("Payment terms are 0 to 60 days."), field="payment_terms_days")
     with transaction.atomic():
         invoice = Invoice.objects.create(client_id=client_id, order_id=order_id, contract_id=contract_id,
                                          payment_terms_days=payment_terms_days, notes=notes, delivery_date=delivery_date)
@@ -120,7 +121,7 @@ def draft_add_lines(*, invoice_id: uuid.UUID, lines: Iterable[Mapping]) -> Invoi
     with transaction.atomic():
         invoice = _get(invoice_id, lock=True)
         if invoice.is_issued:
-            raise InvoiceIssued("This invoice is issued and can no longer change.")
+            raise InvoiceIssued(_("This invoice is issued and can no longer change."))
         last = invoice.lines.aggregate(m=Max("position"))["m"] or 0
         _write_lines(invoice, lines, start=last + 1)
         _refresh_totals(invoice)
@@ -133,7 +134,7 @@ def draft_refresh_totals(*, invoice_id: uuid.UUID) -> Invoice:
     with transaction.atomic():
         invoice = _get(invoice_id, lock=True)
         if invoice.is_issued:
-            raise InvoiceIssued("This invoice is issued and can no longer change.")
+            raise InvoiceIssued(_("This invoice is issued and can no longer change."))
         for line in invoice.lines.all():
             net = totals_mod.line_net(line.quantity, line.unit_price_net)
             if line.line_net != net:
@@ -148,7 +149,7 @@ def draft_delete(*, invoice_id: uuid.UUID) -> None:
     with transaction.atomic():
         invoice = _get(invoice_id, lock=True)
         if invoice.is_issued:
-            raise InvoiceIssued("An issued invoice cannot be deleted; issue a credit note.")
+            raise InvoiceIssued(_("An issued invoice cannot be deleted; issue a credit note."))
         invoice.delete()
 
 
@@ -181,8 +182,7 @@ def check_seller_identity(seller: core_api.OrganisationProfile) -> None:
     for field, label in SELLER_REQUIRED_FIELDS.items():
         if not (getattr(seller, field) or "").strip():
             raise InvalidInput(
-                f"The seller's legal identity is incomplete: {field} is missing ({label} de l'organisation). "
-                "Complete it before issuing an invoice.", field=field,
+                _("The seller's legal identity is incomplete: %(field)s is missing (%(label)s de l'organisation). Complete it before issuing an invoice.") % {"field": field, "label": label}, field=field,
             )
 
 
@@ -191,7 +191,7 @@ def _snapshot_parties(invoice: Invoice) -> None:
     check_seller_identity(seller)
     client = core_api.client_summary(client_id=invoice.client_id)
     if client is None:
-        raise InvalidInput("The client of this invoice no longer exists.", field="client_id")
+        raise InvalidInput(_("The client of this invoice no longer exists."), field="client_id")
     invoice.buyer_name = client.display_name
     invoice.buyer_is_business = client.is_business
     invoice.buyer_siren, invoice.buyer_vat_number = client.siren, client.vat_number
@@ -211,9 +211,9 @@ def invoice_issue(*, invoice_id: uuid.UUID, issue_date: datetime.date | None = N
     with transaction.atomic():
         invoice = _get(invoice_id, lock=True)
         if invoice.is_issued:
-            raise InvoiceIssued("This invoice is already issued.")
+            raise InvoiceIssued(_("This invoice is already issued."))
         if not invoice.lines.exists():
-            raise InvalidInput("An invoice needs at least one line.", field="lines")
+            raise InvalidInput(_("An invoice needs at least one line."), field="lines")
         result = _refresh_totals(invoice)
         if invoice.kind == InvoiceKind.CREDIT_NOTE:
             _check_credit_fits(invoice)
@@ -243,7 +243,7 @@ def _check_credit_fits(credit: Invoice) -> None:
                 .aggregate(s=Sum("total_gross"))["s"] or Decimal("0"))
     if credited + credit.total_gross > original.total_gross:
         raise CreditExceedsInvoice(
-            f"Credit notes would total more than invoice {original.number} ({original.total_gross} EUR).",
+            _("Credit notes would total more than invoice %(number)s (%(total_gross)s EUR).") % {"number": original.number, "total_gross": original.total_gross},
             field="lines",
         )
 
@@ -253,7 +253,7 @@ def credit_note_create(*, invoice_id: uuid.UUID, lines: Iterable[Mapping] | None
     with transaction.atomic():
         original = _get(invoice_id)
         if not original.is_issued or original.kind != InvoiceKind.INVOICE:
-            raise InvalidInput("Only an issued invoice can be credited.", field="invoice_id")
+            raise InvalidInput(_("Only an issued invoice can be credited."), field="invoice_id")
         if lines is None:
             lines = [
                 {"label": l.label, "description": l.description, "quantity": l.quantity,

@@ -20,6 +20,7 @@ from contexts.finance.models import Allocation, Invoice, Payment, PaymentMethod,
 from crm import eventbus
 from crm.money import cents
 from crm.rest.errors import DomainError, InvalidInput, NotFound
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +50,9 @@ def _amount(value, field="amount") -> Decimal:
     try:
         amount = cents(str(value))
     except (InvalidOperation, ValueError, TypeError):
-        raise InvalidInput("The amount is a decimal number.", field=field)
+        raise InvalidInput(_("The amount is a decimal number."), field=field)
     if amount <= 0:
-        raise InvalidInput("The amount must be positive.", field=field)
+        raise InvalidInput(_("The amount must be positive."), field=field)
     return amount
 
 
@@ -68,7 +69,7 @@ def _allocate(payment: Payment, invoice_ids: Iterable[uuid.UUID] | None) -> list
         return []  # an order's payment waits for the order's invoice
     invoices = list(qs.filter(id__in=list(invoice_ids)).order_by("issue_date", "number")) if invoice_ids else list(qs.order_by("issue_date", "number"))
     if invoice_ids and len(invoices) != len(set(invoice_ids)):
-        raise InvalidInput("An invoice is unknown, not issued, or not this client's.", field="invoice_ids")
+        raise InvalidInput(_("An invoice is unknown, not issued, or not this client's."), field="invoice_ids")
     left = payment.amount - (payment.allocations.aggregate(s=Sum("amount"))["s"] or Decimal("0"))
     touched = []
     for invoice in invoices:
@@ -106,7 +107,7 @@ def record_payment(*, client_id: uuid.UUID, method: str, amount, reference: str 
                    invoice_ids: list[uuid.UUID] | None = None) -> Payment:
     """A transfer, a cheque or cash received: recorded, allocated, published."""
     if method not in (PaymentMethod.TRANSFER, PaymentMethod.CHEQUE, PaymentMethod.CASH):
-        raise InvalidInput("Record transfers, cheques and cash here; cards go through Stripe.", field="method")
+        raise InvalidInput(_("Record transfers, cheques and cash here; cards go through Stripe."), field="method")
     amount = _amount(amount)
     with transaction.atomic():
         payment = Payment.objects.create(client_id=client_id, method=method, amount=amount, reference=reference)
@@ -123,10 +124,10 @@ def gateway_errors():
     except stripe_gateway.StripeRefused as exc:
         raise InvalidInput(exc.message, field=exc.field) from exc
     except stripe_gateway.StripeIdempotencyMismatch as exc:
-        raise IdempotencyKeyReused("This Idempotency-Key was used with other parameters.",
+        raise IdempotencyKeyReused(_("This Idempotency-Key was used with other parameters."),
                                    field="Idempotency-Key") from exc
     except stripe_gateway.StripeUnavailable as exc:
-        raise PaymentUnavailable("The card processor is not available; retry later with the same Idempotency-Key.") from exc
+        raise PaymentUnavailable(_("The card processor is not available; retry later with the same Idempotency-Key.")) from exc
 
 
 @dataclass(frozen=True)
@@ -179,11 +180,11 @@ def pay_by_card(*, client_id: uuid.UUID, amount, payment_method: str, idempotenc
 
     amount = _amount(amount)
     if not idempotency_key:
-        raise InvalidInput("An Idempotency-Key is required for card payments.", field="idempotency_key")
+        raise InvalidInput(_("An Idempotency-Key is required for card payments."), field="idempotency_key")
     if len(idempotency_key) > 100:
-        raise InvalidInput("An Idempotency-Key has at most 100 characters.", field="Idempotency-Key")
+        raise InvalidInput(_("An Idempotency-Key has at most 100 characters."), field="Idempotency-Key")
     if not payment_method:
-        raise InvalidInput("A payment method is required.", field="payment_method")
+        raise InvalidInput(_("A payment method is required."), field="payment_method")
     try:
         with transaction.atomic():
             payment = Payment.objects.create(client_id=client_id, order_id=order_id, method=PaymentMethod.STRIPE,
@@ -193,9 +194,9 @@ def pay_by_card(*, client_id: uuid.UUID, amount, payment_method: str, idempotenc
         payment = Payment.objects.get(idempotency_key=idempotency_key)
         if (payment.amount != amount or payment.client_id != client_id or payment.order_id != order_id
                 or (payment.stripe_payment_method and payment.stripe_payment_method != payment_method)):
-            raise IdempotencyKeyReused("This Idempotency-Key was used for another payment.", field="Idempotency-Key")
+            raise IdempotencyKeyReused(_("This Idempotency-Key was used for another payment."), field="Idempotency-Key")
         if payment.status == PaymentStatus.FAILED:
-            raise PaymentDeclined(payment.failure_reason or "The card was declined.", field="payment_method")
+            raise PaymentDeclined(payment.failure_reason or _("The card was declined."), field="payment_method")
         if payment.status != PaymentStatus.PENDING:
             return CardOutcome(payment=payment, intent_status="succeeded")
 
@@ -221,7 +222,7 @@ def pay_by_card(*, client_id: uuid.UUID, amount, payment_method: str, idempotenc
         raise
     payment = _apply_intent(payment.pk, result, invoice_ids)
     if payment.status == PaymentStatus.FAILED:
-        raise PaymentDeclined(payment.failure_reason or "The card was declined.", field="payment_method")
+        raise PaymentDeclined(payment.failure_reason or _("The card was declined."), field="payment_method")
     return CardOutcome(payment=payment, intent_status=result.status,
                        client_secret=result.client_secret if payment.status == PaymentStatus.PENDING else "",
                        next_action=result.next_action if payment.status == PaymentStatus.PENDING else None)
@@ -290,16 +291,16 @@ def reserve_refund(*, payment_id: uuid.UUID, amount, reason: str = "", idempoten
         done = Refund.objects.filter(idempotency_key=idempotency_key).first()
         if done is not None:
             if done.payment_id != payment_id or done.amount != amount:
-                raise IdempotencyKeyReused("This refund key was used for another refund.", field="Idempotency-Key")
+                raise IdempotencyKeyReused(_("This refund key was used for another refund."), field="Idempotency-Key")
             return done
     with transaction.atomic():
         payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
         if payment is None:
-            raise NotFound("No such payment.", field="payment_id")
+            raise NotFound(_("No such payment."), field="payment_id")
         if payment.status != PaymentStatus.SUCCEEDED:
-            raise InvalidInput("Only a received payment can be refunded.", field="payment_id")
+            raise InvalidInput(_("Only a received payment can be refunded."), field="payment_id")
         if payment.refunded_amount + amount > payment.amount:
-            raise InvalidInput(f"At most {payment.amount - payment.refunded_amount} can still be refunded.", field="amount")
+            raise InvalidInput(_("At most %(refunded_amount)s can still be refunded.") % {"refunded_amount": payment.amount - payment.refunded_amount}, field="amount")
         n = payment.refunds.count() + 1
         refund = Refund.objects.create(payment=payment, amount=amount, reason=reason,
                                        idempotency_key=idempotency_key or f"refund:{payment.pk}:{n}")

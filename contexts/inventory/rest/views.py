@@ -10,6 +10,7 @@ from contexts.inventory import services
 from contexts.inventory.models import Location, Reservation, StockAlert, StockItem, StockMovement, Transfer
 from crm.rest.schema import results_of
 from crm.rest.parsers import PG_INTEGER_MAX
+from django.utils.translation import gettext as _
 
 
 class LocationSerializer(serializers.ModelSerializer):
@@ -93,7 +94,7 @@ class TransferInput(serializers.Serializer):
         else:
             missing = [] if attrs.get("transfer_id") else ["transfer_id"]
         if missing:
-            raise serializers.ValidationError({f: ["This field is required for this action."] for f in missing})
+            raise serializers.ValidationError({f: [_("This field is required for this action.")] for f in missing})
         return attrs
 
 

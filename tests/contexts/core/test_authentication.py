@@ -148,7 +148,7 @@ def test_revoked_or_wrong_api_key_is_refused(api):
     browser.post("/admin/core/apikey/", {"action": "revoke", "_selected_action": [str(stored.pk)]})
     api.credentials(HTTP_X_API_KEY=key)
     response = api.get("/api/v1/clients/")
-    assert response.status_code == 401 and "revoked" in response.json()["error"]["message"]
+    assert response.status_code == 401 and "révoquée" in response.json()["error"]["message"]
 
 
 def test_an_api_key_is_scoped_to_its_tenant(api, other_tenant):

@@ -134,7 +134,7 @@ def test_reserve_endpoint_and_insufficient_stock_is_409_naming_quantity(staff_ap
     assert ok.status_code == 201 and ok.json()["status"] == "active"
     short = staff_api.post("/api/v1/inventory/reserve", {"variant_id": str(variant), "quantity": 1, "reference": "cart:10"}, format="json")
     assert short.status_code == 409
-    assert short.json()["error"] == {"code": "insufficient_stock", "message": "Not enough stock.", "fields": {"quantity": ["Not enough stock."]}}
+    assert short.json()["error"] == {"code": "insufficient_stock", "message": "Stock insuffisant.", "fields": {"quantity": ["Stock insuffisant."]}}
     bad = staff_api.post("/api/v1/inventory/reserve", {"variant_id": "nope", "quantity": -1}, format="json")
     assert bad.status_code == 400 and {"variant_id", "quantity", "reference"} <= set(bad.json()["error"]["fields"])
 

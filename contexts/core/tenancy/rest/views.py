@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from contexts.core.tenancy import services
 from contexts.core.tenancy.models import Organisation
+from django.utils.translation import gettext as _
 
 
 class OrganisationOutput(serializers.ModelSerializer):
@@ -27,7 +28,7 @@ class OrganisationInput(serializers.Serializer):
 
     def validate_schema_name(self, value):
         if Organisation.objects.filter(schema_name=value).exists():
-            raise serializers.ValidationError("An organisation with this schema name exists.")
+            raise serializers.ValidationError(_("An organisation with this schema name exists."))
         return value
 
 
