@@ -284,7 +284,7 @@ def formal_notice_letter(*, reminder_id: uuid.UUID | str) -> FormalNoticeLetter:
 
     reminder = Reminder.objects.select_related("invoice").filter(pk=reminder_id, kind="formal_notice").first()
     if reminder is None:
-        raise NotFound("No such formal notice.", field="reminder_id")
+        raise NotFound(_("No such formal notice."), field="reminder_id")
     inv = reminder.invoice
     return FormalNoticeLetter(reminder_id=reminder.id, invoice_id=inv.id, client_id=inv.client_id, buyer_name=inv.buyer_name,
                               address_line=inv.buyer_address, postal_code=inv.buyer_postal_code, city=inv.buyer_city,

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import uuid
 
+from django.utils.translation import gettext as _
+
 from contexts.logistics.data import DispatchSummary, ShipmentSummary, ShippingQuote
 from crm.rest.errors import InvalidInput, NotFound  # noqa: F401  (raised by these functions)
 
@@ -23,7 +25,7 @@ def shipping_quotes(*, country: str, weight_grams: int) -> list[ShippingQuote]:
     from contexts.logistics.services import rates
 
     if not isinstance(weight_grams, int):
-        raise InvalidInput("A weight in grams is an integer.", field="weight_grams")
+        raise InvalidInput(_("A weight in grams is an integer."), field="weight_grams")
     return [ShippingQuote(carrier=c, service=s, price=p) for c, s, p in rates.quotes(country=country, weight_grams=weight_grams)]
 
 

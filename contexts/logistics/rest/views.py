@@ -2,6 +2,7 @@
 list (PDF), postal dispatches (status, proof), click-and-collect lists per shop, and the
 carrier's signed tracking webhook. Each view makes one domain call; commands own their
 transaction in the services."""
+from django.utils.translation import gettext as _
 import base64
 import binascii
 import json
@@ -120,7 +121,7 @@ class PackingSlipView(APIView):
 
         shipment = selectors.shipments().filter(pk=pk).first()
         if shipment is None:
-            raise NotFound("No such shipment.", field="shipment_id")
+            raise NotFound(_("No such shipment."), field="shipment_id")
         html = render_to_string("logistics/packing_slip.html", {"shipment": shipment})
         return HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
 
@@ -143,7 +144,7 @@ class PickListView(APIView):
         try:
             ids = [uuid.UUID(v) for v in raw if v] or None
         except ValueError:
-            raise InvalidInput("A shipment id is a UUID.", field="shipment")
+            raise InvalidInput(_("A shipment id is a UUID."), field="shipment")
         rows = selectors.pick_list(shipment_ids=ids)
         html = render_to_string("logistics/pick_list.html", {"rows": rows})
         return HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
@@ -165,7 +166,7 @@ class DispatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         try:
             pdf = base64.b64decode(d["document"], validate=True)
         except (binascii.Error, ValueError):
-            raise InvalidInput("The document is base64-encoded.", field="document")
+            raise InvalidInput(_("The document is base64-encoded."), field="document")
         dispatch = dispatches.create(kind=d["kind"], address_lines=d["address_lines"], postal_code=d["postal_code"],
                                      city=d["city"], country=d["country"], pdf=pdf)
         return Response(s.DispatchOutput(dispatch).data, status=status.HTTP_201_CREATED)
@@ -175,7 +176,7 @@ class DispatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def proof(self, request, pk=None):
         dispatch = self.get_object()
         if not dispatch.proof:
-            raise NotFound("No proof of delivery yet: it comes when the letter is delivered.", field="proof")
+            raise NotFound(_("No proof of delivery yet: it comes when the letter is delivered."), field="proof")
         with dispatch.proof.open("rb") as f:
             return HttpResponse(f.read(), content_type="application/pdf")
 

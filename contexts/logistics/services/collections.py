@@ -4,6 +4,7 @@ handing it over needs the code (the reservation becomes a sale); one not collect
 COLLECTION_KEEP_DAYS of being ready is cancelled by beat and its stock released."""
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 import datetime
 import hmac
 import secrets
@@ -45,16 +46,16 @@ def create(*, order_id: uuid.UUID, client_id: uuid.UUID, location_id: uuid.UUID,
     """Reserves the lines at the shop (refused naming the line without stock there)."""
     shop = inventory_api.locations_by_ids(ids=[location_id]).get(location_id)
     if shop is None or not shop.is_active or shop.kind != "shop":
-        raise InvalidInput("Click and collect is at an active shop.", field="location_id")
+        raise InvalidInput(_("Click and collect is at an active shop."), field="location_id")
     if not lines:
-        raise InvalidInput("A collection has lines.", field="lines")
+        raise InvalidInput(_("A collection has lines."), field="lines")
     client = core_api.client_summary(client_id=client_id)
     if client is None:
-        raise InvalidInput("No such client.", field="client_id")
+        raise InvalidInput(_("No such client."), field="client_id")
     cleaned = [{"variant_id": str(l["variant_id"]), "quantity": int(l["quantity"])} for l in lines]
     with transaction.atomic():
         if Collection.objects.filter(order_id=order_id).exists():
-            raise DomainError("This order is already to collect.", field="order_id", code="already_exists")
+            raise DomainError(_("This order is already to collect."), field="order_id", code="already_exists")
         collection = Collection.objects.create(order_id=order_id, client_id=client_id, location_id=location_id,
                                                email=client.email, code=f"{secrets.randbelow(10 ** 6):06d}", lines=cleaned)
         ttl = (settings.COLLECTION_KEEP_DAYS + 60) * 86400  # the beat job releases it first
@@ -64,14 +65,14 @@ def create(*, order_id: uuid.UUID, client_id: uuid.UUID, location_id: uuid.UUID,
                                       reference=_reference(collection, line["variant_id"]), location_id=location_id,
                                       ttl_seconds=ttl)
             except inventory_api.InsufficientStock:
-                raise inventory_api.InsufficientStock("Not enough stock at this shop.", field=f"lines[{i}].quantity")
+                raise inventory_api.InsufficientStock(_("Not enough stock at this shop."), field=f"lines[{i}].quantity")
     return collection
 
 
 def _locked(collection_id) -> Collection:
     c = Collection.objects.select_for_update().filter(pk=collection_id).first()
     if c is None:
-        raise NotFound("No such collection.", field="collection_id")
+        raise NotFound(_("No such collection."), field="collection_id")
     return c
 
 
@@ -79,7 +80,7 @@ def ready(*, collection_id: uuid.UUID) -> Collection:
     with transaction.atomic():
         c = _locked(collection_id)
         if c.status != C.RESERVED:
-            raise IllegalTransition(f"A collection {c.status} cannot become ready.", field="status")
+            raise IllegalTransition(_("A collection %(status)s cannot become ready.") % {"status": c.status}, field="status")
         c.status, c.ready_at = C.READY, timezone.now()
         c.save(update_fields=["status", "ready_at"])
         eventbus.publish(events.CollectionReady(**_payload(c)))
@@ -92,9 +93,9 @@ def collect(*, collection_id: uuid.UUID, code: str) -> Collection:
     with transaction.atomic():
         c = _locked(collection_id)
         if c.status != C.READY:
-            raise IllegalTransition(f"A collection {c.status} cannot be handed over.", field="status")
+            raise IllegalTransition(_("A collection %(status)s cannot be handed over.") % {"status": c.status}, field="status")
         if not hmac.compare_digest(str(code or "").strip(), c.code):
-            raise WrongCode("This is not the order's code.", field="code")
+            raise WrongCode(_("This is not the order's code."), field="code")
         inventory_api.commit_reference(reference_prefix=f"collect:{c.id}:", sale_reference=f"order:{c.order_id}")
         c.status, c.closed_at = C.COLLECTED, timezone.now()
         c.save(update_fields=["status", "closed_at"])
@@ -107,7 +108,7 @@ def cancel(*, collection_id: uuid.UUID) -> Collection:
     with transaction.atomic():
         c = _locked(collection_id)
         if c.status not in (C.RESERVED, C.READY):
-            raise IllegalTransition(f"A collection {c.status} cannot be cancelled.", field="status")
+            raise IllegalTransition(_("A collection %(status)s cannot be cancelled.") % {"status": c.status}, field="status")
         for line in c.lines:
             inventory_api.release_reference(reference=_reference(c, line["variant_id"]))
         c.status, c.closed_at = C.CANCELLED, timezone.now()

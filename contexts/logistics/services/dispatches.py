@@ -7,6 +7,7 @@ called from tasks, never inside a transaction; its statuses move the dispatch fo
 the cost per letter is recorded, and delivered / returned are published."""
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 import re
 import uuid
 
@@ -29,28 +30,28 @@ def address_block(*, address_lines: list[str], postal_code: str, city: str, coun
     """The address block as printed: the given lines (recipient first) and "postcode CITY".
     Refused naming the field that breaks a rule."""
     if (country or "FR").upper() != "FR":
-        raise InvalidInput("Letters are posted to French addresses only.", field="country")
+        raise InvalidInput(_("Letters are posted to French addresses only."), field="country")
     if not isinstance(address_lines, (list, tuple)) or not address_lines:
-        raise InvalidInput("The address block starts with the recipient's name.", field="address_lines")
+        raise InvalidInput(_("The address block starts with the recipient's name."), field="address_lines")
     lines = []
     for i, line in enumerate(address_lines):
         text = " ".join(str(line or "").split())
         if not text:
-            raise InvalidInput("An address line is not empty.", field=f"address_lines[{i}]")
+            raise InvalidInput(_("An address line is not empty."), field=f"address_lines[{i}]")
         if len(text) > MAX_CHARS:
-            raise InvalidInput(f"An address line has at most {MAX_CHARS} characters.", field=f"address_lines[{i}]")
+            raise InvalidInput(_("An address line has at most %(n)s characters.") % {"n": MAX_CHARS}, field=f"address_lines[{i}]")
         lines.append(text)
     if len(lines) > MAX_LINES - 1:
-        raise InvalidInput(f"An address block has at most {MAX_LINES} lines, the last being the postcode and city.",
+        raise InvalidInput(_("An address block has at most %(n)s lines, the last being the postcode and city.") % {"n": MAX_LINES},
                            field="address_lines")
     postal_code = str(postal_code or "").strip()
     if not POSTCODE.match(postal_code):
-        raise InvalidInput("A French postcode has 5 digits.", field="postal_code")
+        raise InvalidInput(_("A French postcode has 5 digits."), field="postal_code")
     city = " ".join(str(city or "").split()).upper()
     if not city:
-        raise InvalidInput("The city is required.", field="city")
+        raise InvalidInput(_("The city is required."), field="city")
     if len(postal_code) + 1 + len(city) > MAX_CHARS:
-        raise InvalidInput(f"The postcode and city line has at most {MAX_CHARS} characters.", field="city")
+        raise InvalidInput(_("The postcode and city line has at most %(n)s characters.") % {"n": MAX_CHARS}, field="city")
     return [*lines, f"{postal_code} {city}"]
 
 
@@ -62,12 +63,12 @@ def create(*, kind: str, address_lines: list[str], postal_code: str, city: str, 
     from contexts.logistics import tasks
 
     if kind not in DispatchKind.values:
-        raise InvalidInput("simple, registered or registered_ar.", field="kind")
+        raise InvalidInput(_("simple, registered or registered_ar."), field="kind")
     block = address_block(address_lines=address_lines, postal_code=postal_code, city=city, country=country)
     if not isinstance(pdf, bytes) or not pdf.startswith(b"%PDF"):
-        raise InvalidInput("The document is a PDF.", field="document")
+        raise InvalidInput(_("The document is a PDF."), field="document")
     if len(pdf) > MAX_PDF_BYTES:
-        raise InvalidInput("The document is at most 10 MB.", field="document")
+        raise InvalidInput(_("The document is at most 10 MB."), field="document")
     with transaction.atomic():
         if source:
             found = Dispatch.objects.filter(source=source, source_id=source_id).first()
@@ -185,5 +186,5 @@ def to_poll() -> list[str]:
 def get(*, dispatch_id: uuid.UUID) -> Dispatch:
     dispatch = Dispatch.objects.filter(pk=dispatch_id).first()
     if dispatch is None:
-        raise NotFound("No such dispatch.", field="dispatch_id")
+        raise NotFound(_("No such dispatch."), field="dispatch_id")
     return dispatch

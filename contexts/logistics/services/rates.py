@@ -2,6 +2,7 @@
 band. The price of a weight is the band with the smallest maximum that holds it."""
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from decimal import Decimal
 
 from contexts.logistics.models import Rate, Zone
@@ -16,7 +17,7 @@ EU = {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "GR", "HR", "H
 def zone_of(country: str) -> str:
     code = (country or "").strip().upper()
     if len(code) != 2 or not code.isalpha():
-        raise InvalidInput("A country is a two-letter ISO code.", field="country")
+        raise InvalidInput(_("A country is a two-letter ISO code."), field="country")
     if code in ("FR", "MC"):
         return Zone.FR
     return Zone.EU if code in EU else Zone.WORLD
@@ -33,7 +34,7 @@ def quotes(*, country: str, weight_grams: int) -> list[tuple[str, str, Decimal]]
     """(carrier code, service, price) for every active carrier service that takes this weight to
     this country, cheapest first (one query)."""
     if weight_grams <= 0 or weight_grams > 70000:
-        raise InvalidInput("A weight is between 1 g and 70 kg.", field="weight_grams")
+        raise InvalidInput(_("A weight is between 1 g and 70 kg."), field="weight_grams")
     best: dict[tuple[str, str], Decimal] = {}
     rows = (Rate.objects.filter(carrier__is_active=True, zone=zone_of(country), max_weight_grams__gte=weight_grams)
             .order_by("carrier__code", "service", "max_weight_grams").values_list("carrier__code", "service", "price"))

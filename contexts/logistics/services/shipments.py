@@ -4,6 +4,7 @@ published as `logistics.shipment.<state>.v1` and told to the customer by e-mail;
 one transaction, owned here unless a caller opened one."""
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 import uuid
 from collections import defaultdict
 from typing import Iterable
@@ -65,7 +66,7 @@ def _published(shipment: Shipment, note: str = "", from_status: str = "") -> Non
 def move(shipment: Shipment, to: str, *, note: str = "") -> Shipment:
     """Moves a shipment along its state machine. The caller holds the row lock in its transaction."""
     if to not in TRANSITIONS.get(shipment.status, set()):
-        raise IllegalTransition(f"A shipment {shipment.status} cannot become {to}.", field="status")
+        raise IllegalTransition(_("A shipment %(status)s cannot become %(to)s.") % {"status": shipment.status, "to": to}, field="status")
     before = shipment.status
     shipment.status = to
     shipment.save(update_fields=["status", "updated_at"])
@@ -76,7 +77,7 @@ def move(shipment: Shipment, to: str, *, note: str = "") -> Shipment:
 def _locked(shipment_id) -> Shipment:
     shipment = Shipment.objects.select_for_update(of=("self",)).select_related("carrier").filter(pk=shipment_id).first()
     if shipment is None:
-        raise NotFound("No such shipment.", field="shipment_id")
+        raise NotFound(_("No such shipment."), field="shipment_id")
     return shipment
 
 
@@ -92,7 +93,7 @@ def choose_locations(lines: list[dict]) -> dict[uuid.UUID, list[dict]]:
     for line in lines:
         rows = by_variant.get(line["variant_id"], [])
         if not rows:
-            raise NoStock("This variant is stocked nowhere: no location can send it.", field="variant_id")
+            raise NoStock(_("This variant is stocked nowhere: no location can send it."), field="variant_id")
         enough = [r for r in rows if r.on_hand >= line["quantity"]]
         pick = (next((r for r in enough if r.kind == "warehouse"), None) or next((r for r in enough if r.kind == "shop"), None)
                 or max(rows, key=lambda r: (r.kind == "warehouse", r.on_hand)))
@@ -109,15 +110,15 @@ def create_for_order(*, order_id: uuid.UUID, client_id: uuid.UUID, lines: Iterab
         try:
             variant_id, quantity = uuid.UUID(str(line["variant_id"])), int(line["quantity"])
         except (KeyError, TypeError, ValueError):
-            raise InvalidInput("A line has a variant_id and a quantity.", field=f"lines[{i}]")
+            raise InvalidInput(_("A line has a variant_id and a quantity."), field=f"lines[{i}]")
         if quantity <= 0:
-            raise InvalidInput("A quantity is positive.", field=f"lines[{i}].quantity")
+            raise InvalidInput(_("A quantity is positive."), field=f"lines[{i}].quantity")
         cleaned.append({"variant_id": variant_id, "quantity": quantity, "label": str(line.get("label") or "")[:300]})
     if not cleaned:
-        raise InvalidInput("An order to ship has lines.", field="lines")
+        raise InvalidInput(_("An order to ship has lines."), field="lines")
     to = core_api.delivery_address(client_id=client_id)
     if to is None:
-        raise NotFound("No such client.", field="client_id")
+        raise NotFound(_("No such client."), field="client_id")
     street = ", ".join(part for part in (to.line1, to.line2) if part)[:200]
     with transaction.atomic():
         with connection.cursor() as cursor:  # one creator per order at a time (no row to lock yet)
@@ -146,7 +147,7 @@ def pick(*, shipment_id: uuid.UUID) -> Shipment:
 def pack(*, shipment_id: uuid.UUID, parcels: list[dict]) -> Shipment:
     """Packed in one or more parcels, each with its weight (g) and dimensions (cm)."""
     if not parcels:
-        raise InvalidInput("A packed shipment has at least one parcel.", field="parcels")
+        raise InvalidInput(_("A packed shipment has at least one parcel."), field="parcels")
     rows = []
     for i, p in enumerate(parcels):
         values = {}
@@ -154,15 +155,15 @@ def pack(*, shipment_id: uuid.UUID, parcels: list[dict]) -> Shipment:
             try:
                 value = int(p[key])
             except (KeyError, TypeError, ValueError):
-                raise InvalidInput(f"A parcel has a {key}.", field=f"parcels[{i}].{key}")
+                raise InvalidInput(_("A parcel has a %(field)s.") % {"field": key}, field=f"parcels[{i}].{key}")
             if not 0 < value <= top:
-                raise InvalidInput(f"Between 1 and {top}.", field=f"parcels[{i}].{key}")
+                raise InvalidInput(_("Between 1 and %(top)s.") % {"top": top}, field=f"parcels[{i}].{key}")
             values[key] = value
         rows.append(values)
     with transaction.atomic():
         shipment = _locked(shipment_id)
         if shipment.status != S.PICKED:
-            raise IllegalTransition(f"A shipment {shipment.status} cannot become packed.", field="status")
+            raise IllegalTransition(_("A shipment %(status)s cannot become packed.") % {"status": shipment.status}, field="status")
         Parcel.objects.bulk_create([Parcel(shipment=shipment, **values) for values in rows])
         return move(shipment, S.PACKED, note=f"{len(rows)} parcel(s)")
 
@@ -175,13 +176,13 @@ def ship(*, shipment_id: uuid.UUID, carrier_code: str, service: str) -> Shipment
 
     carrier = Carrier.objects.filter(code=carrier_code, is_active=True).first()
     if carrier is None:
-        raise InvalidInput("No active carrier with this code.", field="carrier")
+        raise InvalidInput(_("No active carrier with this code."), field="carrier")
     if not service or len(service) > 40:
-        raise InvalidInput("A carrier service is required (at most 40 characters).", field="service")
+        raise InvalidInput(_("A carrier service is required (at most 40 characters)."), field="service")
     with transaction.atomic():
         shipment = _locked(shipment_id)
         if shipment.status != S.PACKED:
-            raise IllegalTransition(f"A shipment {shipment.status} cannot be shipped; pack it first.", field="status")
+            raise IllegalTransition(_("A shipment %(status)s cannot be shipped; pack it first.") % {"status": shipment.status}, field="status")
         if shipment.label_state == LabelState.REQUESTED:
             return shipment  # asked already: the task is on its way
         weight = sum(shipment.parcels.values_list("weight_grams", flat=True))
@@ -208,7 +209,7 @@ def apply_tracking(*, shipment_id: uuid.UUID, updates: list) -> int:
     for update in sorted(updates, key=lambda u: u.occurred_at):
         with transaction.atomic():
             shipment = _locked(shipment_id)
-            _, created = TrackingEvent.objects.get_or_create(
+            _tracked, created = TrackingEvent.objects.get_or_create(
                 shipment=shipment, external_id=update.external_id,
                 defaults={"carrier_status": update.carrier_status, "status": update.status,
                           "description": update.description, "occurred_at": update.occurred_at})

@@ -41,7 +41,7 @@ def test_reserved_at_the_shop_ready_with_the_code_and_collected(staff_api, djang
     assert [c["id"] for c in staff_api.get(f"/api/v1/collections?location_id={shop.id}&status=ready").json()["results"]] == [collection_id]
     wrong = staff_api.post(f"/api/v1/collections/{collection_id}/collect", {"code": "000000" if code != "000000" else "111111"},
                            format="json")
-    assert wrong.status_code == 403 and wrong.json()["error"]["fields"] == {"code": ["This is not the order's code."]}
+    assert wrong.status_code == 403 and wrong.json()["error"]["fields"] == {"code": ["Ce n'est pas le code de la commande."]}
     done = staff_api.post(f"/api/v1/collections/{collection_id}/collect", {"code": code}, format="json")
     assert done.status_code == 200 and done.json()["status"] == "collected"
     stock = inventory_api.availability(variant_ids=[variant_id], location_id=shop.id)[variant_id]
