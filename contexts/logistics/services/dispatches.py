@@ -148,7 +148,10 @@ def poll(*, dispatch_id: uuid.UUID | str) -> str:
     if dispatch is None or dispatch.status in DISPATCH_FINAL or dispatch.status == D.PENDING:
         return "skipped"
     gateway = postal.PostalGateway()
-    sending = gateway.status(reference=dispatch.provider_reference or str(dispatch.id))
+    try:
+        sending = gateway.status(reference=dispatch.provider_reference or str(dispatch.id))
+    except carriers.CarrierRefused:  # not known (yet) at the provider: the next poll asks again
+        return dispatch.status
     if sending.status == dispatch.status:
         return dispatch.status
     proof = gateway.proof(reference=sending.reference) if sending.status == D.DELIVERED else None

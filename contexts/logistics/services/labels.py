@@ -62,7 +62,11 @@ def poll(*, shipment_id: uuid.UUID | str) -> int:
     shipment = Shipment.objects.select_related("carrier").filter(pk=shipment_id).first()
     if shipment is None or shipment.status not in TRACKED or not shipment.tracking_number:
         return 0
-    updates = carriers.for_carrier(shipment.carrier).tracking(tracking_number=shipment.tracking_number)
+    try:
+        updates = carriers.for_carrier(shipment.carrier).tracking(tracking_number=shipment.tracking_number)
+    except carriers.CarrierRefused as exc:  # an unknown number, say: the next poll asks again
+        logger.warning("carrier refused tracking of shipment %s: %s", shipment.pk, exc)
+        return 0
     return shipments.apply_tracking(shipment_id=shipment.pk, updates=updates)
 
 

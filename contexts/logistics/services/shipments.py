@@ -64,7 +64,8 @@ def _published(shipment: Shipment, note: str = "", from_status: str = "") -> Non
 
 
 def move(shipment: Shipment, to: str, *, note: str = "") -> Shipment:
-    """Moves a shipment along its state machine. The caller holds the row lock in its transaction."""
+    """Moves a shipment along its state machine. The caller holds the row and its order's lock
+    (`_locked`) in its transaction."""
     if to not in TRANSITIONS.get(shipment.status, set()):
         raise IllegalTransition(_("A shipment %(status)s cannot become %(to)s.") % {"status": shipment.status, "to": to}, field="status")
     before = shipment.status
@@ -74,11 +75,19 @@ def move(shipment: Shipment, to: str, *, note: str = "") -> Shipment:
     return shipment
 
 
+def _lock_order(order_id) -> None:
+    """Commands on the shipments of one order run one at a time: whether the order is all
+    shipped (or delivered) is read after the others' changes committed, never beside them."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"logistics.order:{order_id}"])
+
+
 def _locked(shipment_id) -> Shipment:
-    shipment = Shipment.objects.select_for_update(of=("self",)).select_related("carrier").filter(pk=shipment_id).first()
-    if shipment is None:
+    order_id = Shipment.objects.filter(pk=shipment_id).values_list("order_id", flat=True).first()
+    if order_id is None:
         raise NotFound(_("No such shipment."), field="shipment_id")
-    return shipment
+    _lock_order(order_id)
+    return Shipment.objects.select_for_update(of=("self",)).select_related("carrier").get(pk=shipment_id)
 
 
 def choose_locations(lines: list[dict]) -> dict[uuid.UUID, list[dict]]:
@@ -121,8 +130,7 @@ def create_for_order(*, order_id: uuid.UUID, client_id: uuid.UUID, lines: Iterab
         raise NotFound(_("No such client."), field="client_id")
     street = ", ".join(part for part in (to.line1, to.line2) if part)[:200]
     with transaction.atomic():
-        with connection.cursor() as cursor:  # one creator per order at a time (no row to lock yet)
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"logistics.shipments:{order_id}"])
+        _lock_order(order_id)  # one creator per order at a time (no row to lock yet)
         existing = list(Shipment.objects.filter(order_id=order_id))
         if existing:
             return existing

@@ -80,3 +80,26 @@ def test_a_paid_order_handled_twice_at_once_gets_its_shipments_once(committed_te
     results = run_concurrently(create, 4, tenant=committed_tenant)
     assert all(r == results[0] and isinstance(r, list) for r in results), results  # the others waited, then got the same
     assert Shipment.objects.filter(order_id=order_id).count() == 1
+
+
+def test_the_two_shipments_of_an_order_leaving_at_once_make_it_shipped_once(committed_tenant):
+    from crm.models import OutboxEvent
+
+    shop, warehouse = inv.location("shop"), inv.location("warehouse")
+    a, _, _ = inv.stocked(3, loc=warehouse)
+    b, _, _ = inv.stocked(3, loc=shop)
+    order_id = uuid.uuid4()
+    made = shipments.create_for_order(order_id=order_id, client_id=fl.client().id,
+                                      lines=[{"variant_id": a, "quantity": 1}, {"variant_id": b, "quantity": 1}])
+    for s in made:
+        fl.packed(s)
+
+    def shipped(i):  # both labels come back at the same moment, each in its own connection
+        from django.db import transaction
+
+        with transaction.atomic():
+            return shipments.move(shipments._locked(made[i].pk), "shipped").status
+
+    assert run_concurrently(shipped, 2, tenant=committed_tenant) == ["shipped", "shipped"]
+    flags = [row.payload["order_all_shipped"] for row in OutboxEvent.objects.filter(name="logistics.shipment.shipped.v1")]
+    assert sorted(flags) == [False, True]  # the second to commit saw the first: the order is all shipped, once
