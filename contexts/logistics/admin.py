@@ -2,6 +2,7 @@
 tracking; carriers and their rate tables; shelves; click and collect; postal dispatches.
 What the application writes is read-only here; staff actions go through the services."""
 from django.contrib import admin, messages
+from django.db import models
 
 from contexts.logistics.models import (
     Carrier, Collection, Dispatch, DispatchChange, Parcel, Rate, Shelf, Shipment, ShipmentChange, ShipmentLine, TrackingEvent,
@@ -19,6 +20,7 @@ class RateInline(TabularInline):
 
 @admin.register(Carrier)
 class CarrierAdmin(ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("code", "name", "api_base", "is_active")
     list_filter = ("is_active",)
     inlines = [RateInline]
