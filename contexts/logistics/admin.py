@@ -8,8 +8,14 @@ from contexts.logistics.models import (
     Carrier, Collection, Dispatch, DispatchChange, Parcel, Rate, Shelf, Shipment, ShipmentChange, ShipmentLine, TrackingEvent,
 )
 from contexts.logistics.services import collections, shipments
-from crm.adminkit import ModelAdmin, ReadOnlyAdmin, ReadOnlyInline, TabularInline
+from crm.adminkit import ModelAdmin, ReadOnlyAdmin, ReadOnlyInline, TabularInline, cross_context_link
 from crm.rest.errors import DomainError
+
+
+def _client_links(ids):
+    from contexts.core import api as core_api
+
+    return core_api.client_links(ids=ids)
 
 
 class RateInline(TabularInline):
@@ -35,21 +41,25 @@ class ShelfAdmin(ModelAdmin):
 class ShipmentLineInline(ReadOnlyInline):
     model = ShipmentLine
     fields = ("variant_id", "label", "quantity")
+    readonly_fields = fields
 
 
 class ParcelInline(ReadOnlyInline):
     model = Parcel
     fields = ("weight_grams", "length_cm", "width_cm", "height_cm")
+    readonly_fields = fields
 
 
 class ShipmentChangeInline(ReadOnlyInline):
     model = ShipmentChange
     fields = ("at", "from_status", "to_status", "note")
+    readonly_fields = fields
 
 
 class TrackingEventInline(ReadOnlyInline):
     model = TrackingEvent
     fields = ("occurred_at", "carrier_status", "status", "description")
+    readonly_fields = fields
 
 
 def _run(modeladmin, request, queryset, command, done: str):
@@ -66,7 +76,9 @@ def _run(modeladmin, request, queryset, command, done: str):
 
 @admin.register(Shipment)
 class ShipmentAdmin(ReadOnlyAdmin):
-    list_display = ("__str__", "order_id", "status", "carrier", "tracking_number", "label_state", "created_at")
+    list_display = ("__str__", "client", "order_id", "status", "carrier", "tracking_number", "label_state", "created_at")
+    cross_context_links = {"client_id": _client_links}
+    client = cross_context_link("client_id", "client")
     list_filter = ("status", "label_state", "carrier")
     search_fields = ("=order_id", "tracking_number", "recipient_name")
     list_select_related = ("carrier",)
@@ -85,7 +97,9 @@ class ShipmentAdmin(ReadOnlyAdmin):
 
 @admin.register(Collection)
 class CollectionAdmin(ReadOnlyAdmin):
-    list_display = ("order_id", "location_id", "status", "created_at", "ready_at")
+    list_display = ("order_id", "client", "location_id", "status", "created_at", "ready_at")
+    cross_context_links = {"client_id": _client_links}
+    client = cross_context_link("client_id", "client")
     list_filter = ("status",)
     search_fields = ("=order_id",)
     exclude = ("code",)  # handed over against the code the customer received
@@ -99,11 +113,14 @@ class CollectionAdmin(ReadOnlyAdmin):
 class DispatchChangeInline(ReadOnlyInline):
     model = DispatchChange
     fields = ("at", "from_status", "to_status")
+    readonly_fields = fields
 
 
 @admin.register(Dispatch)
 class DispatchAdmin(ReadOnlyAdmin):
-    list_display = ("__str__", "kind", "status", "cost", "source", "created_at")
+    list_display = ("__str__", "client", "kind", "status", "cost", "source", "created_at")
+    cross_context_links = {"client_id": _client_links}
+    client = cross_context_link("client_id", "client")
     list_filter = ("kind", "status", "source")
     search_fields = ("provider_reference", "=invoice_id")
     inlines = [DispatchChangeInline]
