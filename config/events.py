@@ -7,9 +7,26 @@ event name: [(subscriber name, handler: a function of the reacting context's han
 SUBSCRIPTIONS = {
     "commercial.order.paid.v1": [
         ("engagement.order_confirmation", "contexts.engagement.handlers.send_order_confirmation", {}),
+        ("logistics.shipment_on_order_paid", "contexts.logistics.handlers.shipment_on_order_paid", {}),
     ],
     "finance.invoice.issued.v1": [
         ("commercial.commission_on_invoice", "contexts.commercial.handlers.commission_on_invoice", {}),
+        ("logistics.letter_on_invoice_issued", "contexts.logistics.handlers.letter_on_invoice_issued", {}),
+    ],
+    "finance.dunning.formal_notice.v1": [
+        ("logistics.letter_on_formal_notice", "contexts.logistics.handlers.letter_on_formal_notice", {}),
+    ],
+    "logistics.shipment.shipped.v1": [
+        ("commercial.order_shipped", "contexts.commercial.handlers.order_shipped", {}),
+    ],
+    "logistics.shipment.delivered.v1": [
+        ("commercial.order_delivered", "contexts.commercial.handlers.order_delivered", {}),
+    ],
+    "logistics.dispatch.delivered.v1": [
+        ("logistics.formal_notice_delivered", "contexts.logistics.handlers.formal_notice_dispatch_ended", {}),
+    ],
+    "logistics.dispatch.returned.v1": [
+        ("logistics.formal_notice_returned", "contexts.logistics.handlers.formal_notice_dispatch_ended", {}),
     ],
     "finance.payment.received.v1": [
         ("commercial.commission_on_payment", "contexts.commercial.handlers.commission_on_payment", {}),

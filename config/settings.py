@@ -298,6 +298,10 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "contexts.commercial.models.OrderStatus",
         "PaymentStatusEnum": "contexts.finance.models.PaymentStatus",
         "PaymentMethodEnum": "contexts.finance.models.PaymentMethod",
+        "ShipmentStatusEnum": "contexts.logistics.models.ShipmentStatus",
+        "DispatchStatusEnum": "contexts.logistics.models.DispatchStatus",
+        "DispatchKindEnum": "contexts.logistics.models.DispatchKind",
+        "CollectionStatusEnum": "contexts.logistics.models.CollectionStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -375,3 +379,15 @@ SESSION_COOKIE_HTTPONLY = True
 if env_bool("COMPTOIR_HTTPS"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+
+# Logistics: carriers and the postal provider are called from Celery tasks, behind circuit
+# breakers shared through Redis (contexts/logistics/gateways/breaker.py).
+LOGISTICS_HTTP_TIMEOUT_SECONDS = float(env("LOGISTICS_HTTP_TIMEOUT_SECONDS", "10"))
+LOGISTICS_BREAKER_FAIL_MAX = int(env("LOGISTICS_BREAKER_FAIL_MAX", "5"))
+LOGISTICS_BREAKER_RESET_SECONDS = int(env("LOGISTICS_BREAKER_RESET_SECONDS", "60"))
+LOGISTICS_TASK_MAX_RETRIES = int(env("LOGISTICS_TASK_MAX_RETRIES", "8"))
+LOGISTICS_TASK_BACKOFF_MAX_SECONDS = int(env("LOGISTICS_TASK_BACKOFF_MAX_SECONDS", "900"))
+POSTAL_API_BASE = env("POSTAL_API_BASE", "http://127.0.0.1:8431")
+POSTAL_API_TOKEN = env("POSTAL_API_TOKEN", "")
+# Click and collect: an order not collected this many days after it was ready is cancelled.
+COLLECTION_KEEP_DAYS = int(env("COLLECTION_KEEP_DAYS", "10"))

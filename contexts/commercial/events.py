@@ -24,6 +24,7 @@ class OrderPaid(Event):
     client_id: uuid.UUID
     total: Decimal
     invoice_number: str
+    lines: list = dataclasses.field(default_factory=list)  # [{variant_id, quantity, label}]: what to ship
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -38,3 +38,21 @@ def order_cancelled_on_rejection(event: eventbus.Envelope) -> None:
     if event.payload.get("order_id"):
         checkout.cancel_unpaid(order_id=event.payload["order_id"], reason="payment_declined",
                                note=f"payment failed: {event.payload.get('reason', '')}")
+
+
+# Logistics is a sibling layer: its events are read by name and payload, its modules never imported.
+def order_shipped(event: eventbus.Envelope) -> None:
+    """Every shipment of the order has left: the order is shipped."""
+    from contexts.commercial.services import orders
+
+    if event.payload.get("order_all_shipped"):
+        orders.fulfilment_reached(order_id=event.payload["order_id"], status="shipped",
+                                  note=f"shipped {event.payload.get('tracking_number', '')}".strip())
+
+
+def order_delivered(event: eventbus.Envelope) -> None:
+    """Every shipment of the order was delivered: the order is delivered."""
+    from contexts.commercial.services import orders
+
+    if event.payload.get("order_all_delivered"):
+        orders.fulfilment_reached(order_id=event.payload["order_id"], status="delivered", note="delivered")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from contexts.core.data import ClientSummary, CustomerSummary, OrganisationProfile  # noqa: F401  (returned)
+from contexts.core.data import ClientSummary, CustomerSummary, DeliveryAddress, OrganisationProfile  # noqa: F401  (returned)
 from contexts.core.tenancy.limits import PlanLimitReached  # noqa: F401  (raised by check_plan_limit)
 from contexts.core import selectors, services
 from contexts.core.accounts import api_keys
@@ -70,3 +70,9 @@ def api_key_principal(*, raw: str):
 def customer_principal(*, customer_id: str | None):
     """The crm.rest.principals.CustomerPrincipal of an active customer, or None."""
     return selectors.customer_principal(customer_id=customer_id)
+
+
+def delivery_address(*, client_id: uuid.UUID | str) -> DeliveryAddress | None:
+    """Where a client's goods go (the shop customer's default address, else the client's own);
+    None for an unknown client."""
+    return selectors.delivery_address(client_id=client_id)

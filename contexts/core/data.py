@@ -45,3 +45,14 @@ class CustomerSummary:
     id: uuid.UUID
     email: str
     client_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class DeliveryAddress:
+    name: str
+    line1: str
+    line2: str
+    postal_code: str
+    city: str
+    country: str
+    email: str

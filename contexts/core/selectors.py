@@ -5,8 +5,8 @@ import uuid
 from django.db import connection
 from django.db.models import QuerySet
 
-from contexts.core.data import ClientSummary, OrganisationProfile
-from contexts.core.models import Client, Customer
+from contexts.core.data import ClientSummary, DeliveryAddress, OrganisationProfile
+from contexts.core.models import Client, Customer, CustomerAddress
 from crm.adminkit import admin_url
 
 
@@ -44,3 +44,18 @@ def customer_principal(*, customer_id):
 
     customer = Customer.objects.filter(pk=customer_id, is_active=True).first() if customer_id else None
     return CustomerPrincipal(id=str(customer.pk), name=customer.email) if customer else None
+
+
+def delivery_address(*, client_id) -> DeliveryAddress | None:
+    """Where a client's goods go: the default address of the shop customer behind the client
+    (else their latest one), else the client's own address; None for an unknown client (2 queries)."""
+    client = Client.objects.filter(pk=client_id).first()
+    if client is None:
+        return None
+    address = CustomerAddress.objects.filter(customer__client_id=client.id).order_by("-is_default", "-id").first()
+    if address is not None:
+        return DeliveryAddress(name=client.display_name, line1=address.line1, line2=address.line2,
+                               postal_code=address.postal_code, city=address.city, country=address.country,
+                               email=client.email)
+    return DeliveryAddress(name=client.display_name, line1=client.address_line, line2="", postal_code=client.postal_code,
+                           city=client.city, country=client.country or "FR", email=client.email)

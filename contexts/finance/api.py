@@ -9,8 +9,9 @@ from typing import Iterable, Mapping
 
 from contexts.core import api as core_api
 from contexts.finance import selectors
-from contexts.finance.data import CardPayment, InvoicePdf, InvoiceShare, IssuedInvoice  # noqa: F401  (returned)
-from contexts.finance.services import invoicing, order_billing, payments
+from contexts.finance.data import (CardPayment, FormalNoticeLetter, InvoiceLetter, InvoicePdf, InvoiceShare,  # noqa: F401  (returned)
+                                   IssuedInvoice)
+from contexts.finance.services import dunning, invoicing, letters, order_billing, payments
 from contexts.finance.services.payments import IdempotencyKeyReused, PaymentDeclined, PaymentUnavailable  # noqa: F401
 from crm.rest.errors import InvalidInput  # noqa: F401  (raised by these functions)
 
@@ -89,3 +90,20 @@ def order_invoice_pdf(*, order_id: uuid.UUID) -> InvoicePdf | None:
 def payment_shares(*, payment_id: uuid.UUID) -> list[InvoiceShare]:
     """What a payment settled, invoice by invoice, excl. VAT (two queries)."""
     return selectors.payment_shares(payment_id=payment_id)
+
+
+def formal_notice_letter(*, reminder_id: uuid.UUID | str) -> FormalNoticeLetter:
+    """A formal notice (dunning level 3) as a letter to post: the buyer's address and the PDF."""
+    return letters.formal_notice_letter(reminder_id=reminder_id)
+
+
+def invoice_letter(*, invoice_id: uuid.UUID | str) -> InvoiceLetter | None:
+    """An issued invoice to post when its buyer has no e-mail address; None when it goes by e-mail."""
+    return letters.invoice_letter(invoice_id=invoice_id)
+
+
+def record_dunning_dispatch(*, reminder_id: uuid.UUID | str, dispatch_id: uuid.UUID | str, status: str, proof: str = "",
+                            cost: Decimal | None = None) -> None:
+    """What became of a posted reminder (logistics' postal dispatch): shown in the invoice's
+    dunning history."""
+    dunning.record_dispatch(reminder_id=reminder_id, dispatch_id=dispatch_id, status=status, proof=proof, cost=cost)

@@ -39,3 +39,29 @@ class InvoiceShare:
     net: Decimal          # the share, excl. VAT
     gross: Decimal        # the share, VAT included
     line_nets: tuple      # ((variant_id or None, net), ...) of the whole invoice
+
+
+@dataclass(frozen=True)
+class FormalNoticeLetter:
+    reminder_id: uuid.UUID
+    invoice_id: uuid.UUID
+    client_id: uuid.UUID
+    buyer_name: str
+    address_line: str
+    postal_code: str
+    city: str
+    country: str
+    pdf: bytes
+
+
+@dataclass(frozen=True)
+class InvoiceLetter:
+    invoice_id: uuid.UUID
+    client_id: uuid.UUID
+    number: str
+    buyer_name: str
+    address_line: str
+    postal_code: str
+    city: str
+    country: str
+    pdf: bytes

@@ -42,3 +42,13 @@ class PaymentRejected(Event):
     amount: Decimal
     reason: str
     order_id: uuid.UUID | None = None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class FormalNoticeSent(Event):
+    """Dunning reached the formal notice (level 3): the letter is to be posted (logistics)."""
+    name = "finance.dunning.formal_notice.v1"
+    reminder_id: uuid.UUID
+    invoice_id: uuid.UUID
+    client_id: uuid.UUID
+    amount_due: Decimal

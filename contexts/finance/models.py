@@ -319,6 +319,11 @@ class Reminder(models.Model):
     subject = models.CharField(verbose_name="objet", max_length=200)
     amount_due = models.DecimalField(verbose_name="montant dû", max_digits=14, decimal_places=2)
     sent_at = models.DateTimeField(verbose_name="envoyé le", auto_now_add=True)
+    # The formal notice posted as a registered letter (logistics reports it by event).
+    dispatch_id = models.UUIDField(verbose_name="envoi postal", null=True, blank=True)
+    dispatch_status = models.CharField(verbose_name="état de l'envoi postal", max_length=20, blank=True)
+    dispatch_proof = models.CharField(verbose_name="preuve de distribution", max_length=200, blank=True)
+    dispatch_cost = models.DecimalField(verbose_name="coût de l'envoi", max_digits=8, decimal_places=2, null=True, blank=True)
 
     class Meta:
         verbose_name = "relance"

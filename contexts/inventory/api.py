@@ -8,7 +8,7 @@ import datetime
 import uuid
 from typing import Iterable
 
-from contexts.inventory.data import Availability  # noqa: F401  (returned)
+from contexts.inventory.data import Availability, LocationStock, LocationSummary  # noqa: F401  (returned)
 from contexts.inventory.services.stock import InsufficientStock, InvalidTransition  # noqa: F401  (raised)
 from contexts.inventory import selectors
 from contexts.inventory.services import reservations, stock
@@ -81,3 +81,13 @@ def set_reorder_point(*, variant_id: uuid.UUID, location_id: uuid.UUID, reorder_
 def create_location(*, code: str, name: str, kind: str, serves_web: bool = False) -> uuid.UUID:
     """The location with this code (created when missing)."""
     return stock.location_ensure(code=code, name=name, kind=kind, serves_web=serves_web).id
+
+
+def stock_by_location(*, variant_ids: Iterable[uuid.UUID]) -> list[LocationStock]:
+    """Stock of these variants in each active location: what a fulfilment rule chooses from."""
+    return selectors.stock_by_location(variant_ids=variant_ids)
+
+
+def locations_by_ids(*, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, LocationSummary]:
+    """Locations by id (one query); unknown ids are left out."""
+    return selectors.locations_by_ids(ids=ids)

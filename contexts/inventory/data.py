@@ -15,3 +15,22 @@ class Availability:
     @property
     def available(self) -> int:
         return self.on_hand - self.reserved
+
+
+@dataclass(frozen=True)
+class LocationStock:
+    location_id: uuid.UUID
+    code: str
+    kind: str
+    variant_id: uuid.UUID
+    on_hand: int
+    reserved: int
+
+
+@dataclass(frozen=True)
+class LocationSummary:
+    id: uuid.UUID
+    code: str
+    name: str
+    kind: str
+    is_active: bool

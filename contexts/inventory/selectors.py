@@ -7,7 +7,7 @@ from typing import Iterable
 from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 
-from contexts.inventory.data import Availability
+from contexts.inventory.data import Availability, LocationStock, LocationSummary
 from contexts.inventory.models import Location, Reservation, ReservationStatus, StockAlert, StockItem, Transfer
 
 
@@ -61,3 +61,23 @@ def transfer_detail(*, transfer_id: uuid.UUID) -> Transfer:
 
 def alert_list() -> QuerySet[StockAlert]:
     return StockAlert.objects.select_related("location")
+
+
+def stock_by_location(*, variant_ids: Iterable[uuid.UUID]) -> list[LocationStock]:
+    """Stock of these variants in each active location, by location code (one query)."""
+    rows = (StockItem.objects.filter(variant_id__in=list(variant_ids), location__is_active=True)
+            .order_by("location__code", "variant_id")
+            .values_list("location_id", "location__code", "location__kind", "variant_id", "on_hand", "reserved"))
+    return [LocationStock(*row) for row in rows]
+
+
+def locations_by_ids(*, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, LocationSummary]:
+    """Locations by id (one query); unknown or malformed ids are left out."""
+    keys = []
+    for i in ids:
+        try:
+            keys.append(uuid.UUID(str(i)))
+        except ValueError:
+            continue
+    rows = Location.objects.filter(id__in=keys).values_list("id", "code", "name", "kind", "is_active")
+    return {row[0]: LocationSummary(*row) for row in rows}

@@ -150,7 +150,9 @@ def complete_paid(*, order_id: uuid.UUID, payment_id: uuid.UUID) -> Order:
         order.save(update_fields=["payment_id", "invoice_number"])
         orders.transition(order, OrderStatus.PAID)
         eventbus.publish(OrderPaid(order_id=order.id, client_id=order.client_id, total=order.total,
-                                   invoice_number=invoice.number))
+                                   invoice_number=invoice.number,
+                                   lines=[{"variant_id": l.variant_id, "quantity": l.quantity, "label": l.label}
+                                          for l in order.lines.all()]))
     return order
 
 

@@ -54,6 +54,23 @@ def set_status(*, order_id: uuid.UUID, status: str, note: str = "") -> Order:
         return transition(order, status, note=note)
 
 
+def fulfilment_reached(*, order_id: uuid.UUID, status: str, note: str = "") -> Order | None:
+    """Logistics shipped (or delivered) every shipment of the order: the order follows, through
+    preparing when it was still paid; once (an order already there or past it stays)."""
+    assert status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED)
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(pk=order_id).first()
+        if order is None:
+            return None
+        path = {OrderStatus.PAID: [OrderStatus.PREPARING, OrderStatus.SHIPPED], OrderStatus.PREPARING: [OrderStatus.SHIPPED],
+                OrderStatus.SHIPPED: []}.get(order.status)
+        if path is None:
+            return order  # delivered, returned, cancelled: nothing to follow
+        for step in (path + [OrderStatus.DELIVERED] if status == OrderStatus.DELIVERED else path):
+            transition(order, step, note=note)
+    return order
+
+
 def cancel(*, order_id: uuid.UUID, note: str = "") -> Order:
     """Cancels an order with everything that goes with it. No transaction may be open: the card
     processor is called outside this command's transaction.

@@ -126,7 +126,8 @@ class ScheduleView(APIView):
 class ReminderOutput(serializers.ModelSerializer):
     class Meta:
         model = Reminder
-        fields = ["level", "kind", "sent_to", "subject", "amount_due", "sent_at"]
+        fields = ["level", "kind", "sent_to", "subject", "amount_due", "sent_at", "dispatch_id", "dispatch_status",
+                  "dispatch_proof", "dispatch_cost"]
 
 
 class HoldInput(serializers.Serializer):

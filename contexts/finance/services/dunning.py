@@ -18,7 +18,9 @@ from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from contexts.finance.events import FormalNoticeSent
 from contexts.finance.models import Allocation, DunningHold, DunningState, Invoice, Reminder
+from crm import eventbus
 from crm.rest.errors import InvalidInput, NotFound
 from django.utils.translation import gettext as _
 
@@ -73,9 +75,12 @@ def _send(invoice: Invoice, level: Level, due: Decimal) -> bool:
     subject = level.subject.format(number=invoice.number)
     try:
         with transaction.atomic():
-            Reminder.objects.create(invoice=invoice, level=level.number, kind=level.kind, sent_to=invoice.buyer_email,
+            reminder = Reminder.objects.create(invoice=invoice, level=level.number, kind=level.kind, sent_to=invoice.buyer_email,
                                     subject=subject, amount_due=due)
             DunningState.objects.update_or_create(invoice=invoice, defaults={"level": level.number})
+            if level.kind == "formal_notice":  # posted as a registered letter (logistics subscribes)
+                eventbus.publish(FormalNoticeSent(reminder_id=reminder.id, invoice_id=invoice.id,
+                                                  client_id=invoice.client_id, amount_due=due))
             if invoice.buyer_email:
                 body = render_to_string(f"finance/emails/reminder_{level.kind}.txt",
                                         {"invoice": invoice, "due": due, "level": level})
@@ -103,3 +108,23 @@ def hold(*, invoice_id: uuid.UUID, reason: str, until: datetime.date | None = No
 
 def lift(*, invoice_id: uuid.UUID) -> None:
     DunningState.objects.filter(invoice_id=invoice_id).update(hold="", hold_until=None, hold_note="")
+
+
+def formal_notice_pdf(reminder: Reminder) -> bytes:
+    """The formal notice as a letter (PDF): the text of the e-mail, under the seller's and the
+    buyer's addresses."""
+    from weasyprint import HTML
+
+    invoice = reminder.invoice
+    text = render_to_string("finance/emails/reminder_formal_notice.txt",
+                            {"invoice": invoice, "due": reminder.amount_due, "level": LEVELS[2]})
+    html = render_to_string("finance/formal_notice.html", {"invoice": invoice, "reminder": reminder, "text": text})
+    return HTML(string=html).write_pdf()
+
+
+def record_dispatch(*, reminder_id: uuid.UUID | str, dispatch_id: uuid.UUID | str, status: str, proof: str = "",
+                    cost: Decimal | None = None) -> None:
+    """The posted letter of a formal notice, as logistics reports it (delivered with its proof of
+    delivery, or returned to sender): shown in the invoice's dunning history."""
+    Reminder.objects.filter(pk=reminder_id).update(dispatch_id=dispatch_id, dispatch_status=status[:20],
+                                                   dispatch_proof=proof[:200], dispatch_cost=cost)

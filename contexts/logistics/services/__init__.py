@@ -1,0 +1,1 @@
+"""Logistics commands: shipments, labels and tracking, rates, click and collect, postal dispatch."""
