@@ -62,9 +62,8 @@ def _charge(sub: Subscription, *, today: datetime.date) -> SubscriptionCharge | 
     return charge
 
 
-def charge_due(*, today: datetime.date | None = None) -> int:
+def charge_due(*, today: datetime.date) -> int:
     """The platform job: charges every subscription whose period has ended."""
-    today = today or timezone.localdate()
     n = 0
     with tenancy.in_public():
         for sub in Subscription.objects.select_related("plan").exclude(status=SubscriptionStatus.CANCELLED).filter(current_period_end__lte=today):
