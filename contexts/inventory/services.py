@@ -390,7 +390,7 @@ def till_movements(*, location_id: uuid.UUID, lines: list[tuple[uuid.UUID, uuid.
     rows = sorted((v, p, d) for v, (p, d) in merged.items() if d)
     if not rows:
         return []
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:  # joins the till's transaction
         values = ", ".join(["(%s::uuid, %s::uuid, %s::uuid, %s::int)"] * len(rows))
         params = [x for v, p, d in rows for x in (str(v), str(p), str(location_id), d)]
         cursor.execute(

@@ -177,9 +177,9 @@ def close_overdue(*, today: datetime.date, at: datetime.datetime | None = None) 
     Z, nothing counted), then every shop's days, months and years that are over and not closed."""
     from contexts.pos.services import sessions
 
-    at = at or timezone.now()
-    done = {"sessions": 0, "day": 0, "month": 0, "year": 0}
     start_of_today = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    at = at or max(timezone.now(), start_of_today)  # never before the periods it closes are over
+    done = {"sessions": 0, "day": 0, "month": 0, "year": 0}
     for session_id in CashierSession.objects.filter(status=SessionStatus.OPEN, opened_at__lt=start_of_today).values_list("id", flat=True):
         sessions.close_session(session_id=session_id, counted=None, closed_by_id=None, at=at, automatic=True)
         done["sessions"] += 1
