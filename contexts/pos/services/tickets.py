@@ -191,7 +191,10 @@ def _next_number(register_id) -> int:
         return cursor.fetchone()[0]
 
 
-def _user_id(value, field: str) -> int:
+def _user_id(value, field: str) -> int | None:
+    """A staff user's id; None (an integration's API key) means the session's cashier."""
+    if value is None:
+        return None
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -270,6 +273,7 @@ def complete_ticket(*, session_id, uuid, cashier_id, lines: list[dict], tenders:
         with transaction.atomic():
             session = _open_session(session_id)
             register = session.register
+            cashier_id = cashier_id if cashier_id is not None else session.cashier_id
             if customer is not None and core_api.client_summary(client_id=customer) is None:
                 raise InvalidInput("No such client.", field="customer_id")
             priced = catalog_api.prices(lines=[(v, q) for v, q, _ in wanted], channel="shop", at=at)
@@ -371,6 +375,7 @@ def return_items(*, session_id, uuid, cashier_id, original_ticket_id=None, lines
         with transaction.atomic():
             session = _open_session(session_id)
             register = session.register
+            cashier_id = cashier_id if cashier_id is not None else session.cashier_id
             if original_id is not None:
                 rows, original = _lines_from_original(original_id, lines)
             else:
@@ -532,7 +537,7 @@ def record_duplicate_print(*, ticket_id, by_id, at: datetime.datetime | None = N
     """A duplicate of a receipt was printed: journaled; returns how many duplicates were printed
     (this one included)."""
     ticket_id = as_uuid(ticket_id, "ticket_id")
-    by_id = _user_id(by_id, "by_id")
+    by_id = _user_id(by_id, "by_id") if by_id is not None else None
     at = at or timezone.now()
     with transaction.atomic():
         ticket = Ticket.objects.select_related("register").filter(pk=ticket_id).first()
