@@ -81,8 +81,15 @@ def prepare(registers: int) -> tuple[list[tuple[str, str]], list[str]]:
     from contexts.core.tenancy.services import provision_tenant
     from tests.factories import pos as f
 
-    if not Organisation.objects.filter(schema_name="benchtill").exists():
-        provision_tenant(schema_name="benchtill", name="Bench Till SARL", domain="benchtill.localhost", verbosity=0)
+    from django.db import connection
+
+    old = Organisation.objects.filter(schema_name="benchtill").first()
+    if old is not None:  # a fresh tenant each run: numbers, journal and barcodes start over
+        with connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA benchtill CASCADE")
+        old.domains.all().delete()
+        Organisation.objects.filter(pk=old.pk).delete()
+    provision_tenant(schema_name="benchtill", name="Bench Till SARL", domain="benchtill.localhost", verbosity=0)
     with tenant_context(Organisation.objects.get(schema_name="benchtill")):
         shop = f.shop()
         tills = []
@@ -92,6 +99,49 @@ def prepare(registers: int) -> tuple[list[tuple[str, str]], list[str]]:
             tills.append((str(reg.id), str(auth.staff_tokens(cashier).access_token)))
         codes = [f.stocked_variant(shop.id, quantity=100000, price=f"{5 + i}.90").ean13 for i in range(30)]
     return tills, codes
+
+
+def server_time(token: str, codes: list[str], scans: int, n: int = 30) -> None:
+    """Server time without queueing: the whole Django stack in this process (middleware, JWT,
+    permissions, view, database), one request at a time."""
+    import logging
+
+    from django.db import connection
+    from rest_framework.test import APIClient
+
+    logging.disable(logging.CRITICAL)
+    connection.set_schema_to_public()
+    c = APIClient(SERVER_NAME="benchtill.localhost")
+    c.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    register = None
+    from django_tenants.utils import schema_context
+
+    with schema_context("benchtill"):
+        from contexts.pos.models import Register
+
+        register = str(Register.objects.order_by("code").last().id)
+    connection.set_schema_to_public()
+    session = c.post("/api/v1/sales/sessions", {"register_id": register, "opening_float": "0.00"}, format="json").json()
+    timings: dict[str, list[float]] = {"healthz": [], "scan": [], "ticket": []}
+    for i in range(n):
+        t = time.perf_counter()
+        c.get("/healthz")
+        timings["healthz"].append((time.perf_counter() - t) * 1000)
+        lines = []
+        for k in range(scans):
+            t = time.perf_counter()
+            found = c.get(f"/api/v1/sales/lookup?code={codes[(i + k) % len(codes)]}").json()
+            timings["scan"].append((time.perf_counter() - t) * 1000)
+            lines.append({"variant_id": found["results"][0]["variant_id"], "quantity": 1})
+        t = time.perf_counter()
+        r = c.post("/api/v1/sales/transactions", {"session_id": session["id"], "uuid": str(uuid.uuid4()), "lines": lines,
+                                                 "tenders": [{"method": "cash", "amount": "500.00"}]}, format="json")
+        assert r.status_code == 201, r.content
+        timings["ticket"].append((time.perf_counter() - t) * 1000)
+    print("server time, one request at a time (in process, whole stack):")
+    for name, values in timings.items():
+        print(f"  {name:<10} p50 {statistics.median(values):6.1f} ms   p95 {pct(values, 0.95):6.1f} ms")
+    c.post(f"/api/v1/sales/sessions/{session['id']}/close", {"counted": {"cash": "0.00"}}, format="json")
 
 
 def pct(values: list[float], p: float) -> float:
@@ -163,6 +213,8 @@ def main() -> None:
         print(f"{'POST /api/v1/sales/transactions':<40}{statistics.median(tickets):>9.1f}{pct(tickets, 0.95):>9.1f}")
         print(f"tickets completed: {len(tickets)} / {total_tickets} in {elapsed:.1f} s -> {len(tickets) / elapsed:.1f} tickets/s;"
               f" errors: {errors or 'none'}")
+
+        server_time(tills[0][1], codes, args.scans)
 
         from django_tenants.utils import tenant_context
 
