@@ -149,3 +149,26 @@ def test_duplicate_entries_do_not_move_the_grand_totals(till):
     assert json.loads(entry.content)["grand_totals"]["gross"] == "10.00"
     assert integrity.verify_journal().ok
     assert Ticket.objects.count() == 1
+
+
+def test_the_command_checks_exports_and_verifies(till, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    reg, sess = till
+    f.sale(sess, [(f.stocked_variant(reg.location_id, price="10.00"), 1)], at=AT)
+    out = StringIO()
+    call_command("pos_journal", "check", "--schema", "alpha", stdout=out)
+    assert out.getvalue().startswith("OK: Journal intact: 1 entries")
+    path = tmp_path / "a.json"
+    call_command("pos_journal", "export", "--schema", "alpha", "--from", "2026-03-01", "--to", "2026-03-31",
+                 "--out", str(path), stdout=StringIO())
+    out = StringIO()
+    call_command("pos_journal", "verify-archive", str(path), stdout=out)
+    assert out.getvalue().startswith("OK")
+    _tamper("UPDATE pos_journalentry SET signature = repeat('0', 64) WHERE seq = 1")
+    out = StringIO()
+    with pytest.raises(SystemExit):
+        call_command("pos_journal", "check", "--schema", "alpha", stdout=out)
+    assert "Entry 1: bad signature" in out.getvalue()
