@@ -172,7 +172,10 @@ def tender_breakdown(tenders) -> dict[str, Decimal]:
 # --- shared steps ----------------------------------------------------------------------------------
 
 def _open_session(session_id) -> CashierSession:
-    session = CashierSession.objects.select_related("register").filter(pk=as_uuid(session_id, "session_id")).first()
+    """The open session, its row locked until commit (FOR NO KEY UPDATE): its Z, which locks it
+    FOR UPDATE, waits for the tickets being written and counts them all."""
+    session = (CashierSession.objects.select_related("register").select_for_update(no_key=True, of=("self",))
+               .filter(pk=as_uuid(session_id, "session_id")).first())
     if session is None:
         raise NotFound("No such session.", field="session_id")
     if session.status != SessionStatus.OPEN:
