@@ -172,3 +172,18 @@ def test_the_command_checks_exports_and_verifies(till, tmp_path):
     with pytest.raises(SystemExit):
         call_command("pos_journal", "check", "--schema", "alpha", stdout=out)
     assert "Entry 1: bad signature" in out.getvalue()
+
+
+def test_a_ticket_deleted_with_the_tail_of_the_journal_and_the_head_reset_is_still_found(till):
+    reg, sess = till
+    v = f.stocked_variant(reg.location_id)
+    f.sale(sess, [(v, 1)], at=AT)
+    last = f.sale(sess, [(v, 1)], at=AT)
+    first_hash = JournalEntry.objects.get(seq=1).hash
+    _tamper("DELETE FROM pos_tender WHERE ticket_id = %s", [last.id])
+    _tamper("DELETE FROM pos_ticketline WHERE ticket_id = %s", [last.id])
+    _tamper("DELETE FROM pos_ticket WHERE id = %s", [last.id])
+    _tamper("DELETE FROM pos_journalentry WHERE seq = 2")
+    _tamper("UPDATE pos_journalhead SET last_seq = 1, last_hash = %s", [first_hash])
+    report = integrity.verify_journal()
+    assert not report.ok and f"{reg.code}-000002 is missing" in report.message
