@@ -218,7 +218,10 @@ ADMIN_LINK_RESOLVERS = {
 
 # --- auth, API ------------------------------------------------------------------------------
 AUDITED_APPS = {"accounts", "core", "catalog", "inventory", "commercial", "finance", "engagement", "logistics", "pos"}
-AUDIT_EXCLUDED_MODELS = {"finance.invoicesequence"}
+AUDIT_EXCLUDED_MODELS = {"finance.invoicesequence",
+                         "pos.ticket", "pos.journalentry", "pos.journalhead", "pos.managerpin"}  # the journal is their trail
+# Derives each tenant's key signing the till's fiscal journal (SECRET_KEY when unset).
+POS_JOURNAL_SECRET = env("POS_JOURNAL_SECRET", "")
 AUTHENTICATION_BACKENDS = ["contexts.core.accounts.lockout.LockoutModelBackend"]
 LOGIN_LOCKOUT_ATTEMPTS = int(env("LOGIN_LOCKOUT_ATTEMPTS", "5"))
 LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900"))
@@ -302,6 +305,9 @@ SPECTACULAR_SETTINGS = {
         "DispatchStatusEnum": "contexts.logistics.models.DispatchStatus",
         "DispatchKindEnum": "contexts.logistics.models.DispatchKind",
         "CollectionStatusEnum": "contexts.logistics.models.CollectionStatus",
+        "TicketKindEnum": "contexts.pos.models.TicketKind",
+        "ClosingKindEnum": "contexts.pos.models.ClosingKind",
+        "ShopClosingKindEnum": [("day", "Clôture journalière"), ("month", "Clôture mensuelle"), ("year", "Clôture annuelle")],
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("contexts.finance.rest.urls")),
     path("", include("contexts.commercial.rest.urls")),
     path("", include("contexts.logistics.rest.urls")),
+    path("", include("contexts.pos.rest.urls")),
 ]
 
 urlpatterns = [

@@ -55,3 +55,8 @@ def category_id_by_slug(*, slug: str) -> uuid.UUID | None:
 def category_subtree_ids(*, category_id: uuid.UUID) -> set[uuid.UUID]:
     """A category and all its descendants (one query)."""
     return selectors.category_subtree_ids(category_id=category_id)
+
+
+def search_variants(*, q: str, limit: int = 20) -> list[VariantSummary]:
+    """Active variants matching a name, SKU or barcode, best first (the till's search)."""
+    return selectors.search_variant_summaries(q=q, limit=limit)

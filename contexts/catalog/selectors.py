@@ -177,3 +177,8 @@ def category_id_by_slug(*, slug: str) -> uuid.UUID | None:
 def category_subtree_ids(*, category_id: uuid.UUID) -> set[uuid.UUID]:
     path = Category.objects.filter(pk=category_id).values_list("path", flat=True).first()
     return set(Category.objects.filter(path__startswith=path).values_list("id", flat=True)) if path else set()
+
+
+def search_variant_summaries(*, q: str, limit: int = 20) -> list[VariantSummary]:
+    """Active variants matching a name, SKU or barcode, best first."""
+    return [_summary(v) for v in search(q=q, limit=limit, active_only=True)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from contexts.core.data import ClientSummary, CustomerSummary, DeliveryAddress, OrganisationProfile  # noqa: F401  (returned)
+from contexts.core.data import ClientSummary, CustomerSummary, DeliveryAddress, OrganisationProfile, StaffSummary  # noqa: F401  (returned)
 from contexts.core.tenancy.limits import PlanLimitReached  # noqa: F401  (raised by check_plan_limit)
 from contexts.core import selectors, services
 from contexts.core.accounts import api_keys
@@ -76,3 +76,8 @@ def delivery_address(*, client_id: uuid.UUID | str) -> DeliveryAddress | None:
     """Where a client's goods go (the shop customer's default address, else the client's own);
     None for an unknown client."""
     return selectors.delivery_address(client_id=client_id)
+
+
+def staff_by_ids(*, ids) -> dict[int, StaffSummary]:
+    """Staff users of the current tenant by id (one query whatever the number of ids)."""
+    return selectors.staff_by_ids(ids=ids)

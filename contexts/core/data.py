@@ -56,3 +56,17 @@ class DeliveryAddress:
     city: str
     country: str
     email: str
+
+
+@dataclass(frozen=True)
+class StaffSummary:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    is_active: bool
+
+    @property
+    def is_manager(self) -> bool:
+        """May approve at the till: discounts above the threshold, returns without ticket, voids."""
+        return self.is_active and self.role in ("manager", "admin", "owner")

@@ -5,7 +5,7 @@ import uuid
 from django.db import connection
 from django.db.models import QuerySet
 
-from contexts.core.data import ClientSummary, DeliveryAddress, OrganisationProfile
+from contexts.core.data import ClientSummary, DeliveryAddress, OrganisationProfile, StaffSummary
 from contexts.core.models import Client, Customer, CustomerAddress
 from crm.adminkit import admin_url
 
@@ -59,3 +59,18 @@ def delivery_address(*, client_id) -> DeliveryAddress | None:
                                email=client.email)
     return DeliveryAddress(name=client.display_name, line1=client.address_line, line2="", postal_code=client.postal_code,
                            city=client.city, country=client.country or "FR", email=client.email)
+
+
+def staff_by_ids(*, ids) -> dict[int, StaffSummary]:
+    """Staff users of the current tenant by id (one query whatever the number of ids)."""
+    from contexts.core.accounts.models import User
+
+    keys = []
+    for i in ids:
+        try:
+            keys.append(int(i))
+        except (TypeError, ValueError):
+            continue
+    return {u.pk: StaffSummary(id=u.pk, username=u.username, display_name=u.get_full_name() or u.username,
+                               role=u.role, is_active=u.is_active)
+            for u in User.objects.filter(pk__in=keys)}

@@ -10,8 +10,11 @@ from typing import Iterable
 
 from contexts.inventory.data import Availability, LocationStock, LocationSummary  # noqa: F401  (returned)
 from contexts.inventory.services.stock import InsufficientStock, InvalidTransition  # noqa: F401  (raised)
+from django.utils.translation import gettext as _
+
 from contexts.inventory import selectors
-from contexts.inventory.services import reservations, stock
+from contexts.inventory.services import reservations, stock, till
+from crm.rest.errors import InvalidInput  # noqa: F401  (raised)
 
 
 def availability(*, variant_ids: Iterable[uuid.UUID], location_id: uuid.UUID | None = None,
@@ -91,3 +94,28 @@ def stock_by_location(*, variant_ids: Iterable[uuid.UUID]) -> list[LocationStock
 def locations_by_ids(*, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, LocationSummary]:
     """Locations by id (one query); unknown ids are left out."""
     return selectors.locations_by_ids(ids=ids)
+
+
+def till_sale(*, location_id: uuid.UUID, lines: list[tuple[uuid.UUID, uuid.UUID, int]], reference: str) -> list[uuid.UUID]:
+    """A till's sale of (variant, product, quantity) lines at a shop: never refused for lack of
+    recorded stock (it may go negative, and an alert is opened). Fixed number of queries; joins
+    the caller's transaction. Returns the variants whose stock alert was opened."""
+    _check_quantities(lines)
+    return till.till_movements(location_id=location_id, lines=[(v, p, -int(q)) for v, p, q in lines], reference=reference)
+
+
+def till_return(*, location_id: uuid.UUID, lines: list[tuple[uuid.UUID, uuid.UUID, int]], reference: str) -> None:
+    """Goods returned at a till go back to that shop's stock. Fixed number of queries."""
+    _check_quantities(lines)
+    till.till_movements(location_id=location_id, lines=[(v, p, int(q)) for v, p, q in lines], reference=reference)
+
+
+def _check_quantities(lines) -> None:
+    for i, (_variant, _product, q) in enumerate(lines):
+        if int(q) <= 0:
+            raise InvalidInput(_("Quantities are positive."), field=f"lines[{i}].quantity")
+
+
+def open_alerts(*, location_id: uuid.UUID | None = None, variant_ids: Iterable[uuid.UUID] | None = None) -> dict[uuid.UUID, int]:
+    """Open stock alerts: variant -> available stock when the alert was opened (one query)."""
+    return selectors.open_alerts(location_id=location_id, variant_ids=variant_ids)

@@ -81,3 +81,13 @@ def locations_by_ids(*, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, LocationSum
             continue
     rows = Location.objects.filter(id__in=keys).values_list("id", "code", "name", "kind", "is_active")
     return {row[0]: LocationSummary(*row) for row in rows}
+
+
+def open_alerts(*, location_id: uuid.UUID | None = None, variant_ids: Iterable[uuid.UUID] | None = None) -> dict[uuid.UUID, int]:
+    """Open stock alerts: variant -> available stock when the alert was opened (one query)."""
+    qs = StockAlert.objects.filter(is_open=True)
+    if location_id:
+        qs = qs.filter(location_id=location_id)
+    if variant_ids is not None:
+        qs = qs.filter(variant_id__in=list(variant_ids))
+    return dict(qs.values_list("variant_id", "available"))

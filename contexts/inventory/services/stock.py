@@ -95,7 +95,7 @@ def _check_low(item: StockItem) -> None:
             if cursor.fetchone() is not None:
                 eventbus.publish(StockLow(variant_id=item.variant_id, product_id=item.product_id, location_id=item.location_id,
                                   available=item.available, reorder_point=item.reorder_point))
-    elif item.reorder_point:
+    elif item.reorder_point or item.available >= 0:  # back above the point (or no longer negative)
         StockAlert.objects.filter(variant_id=item.variant_id, location_id=item.location_id, is_open=True).update(
             is_open=False, closed_at=timezone.now())
 
