@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0003_french_verbose_names'),
+        ('inventory', '0004_reservation_owner'),
     ]
 
     operations = [
