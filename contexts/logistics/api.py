@@ -35,6 +35,6 @@ def post_letter(*, kind: str, address_lines: list[str], postal_code: str, city: 
     block is checked (6 lines of 38 characters, postcode and city): InvalidInput names the field."""
     from contexts.logistics.services import dispatches
 
-    d = dispatches.create(kind=kind, address_lines=address_lines, postal_code=postal_code, city=city, pdf=pdf,
+    d = dispatches.post_letter(kind=kind, address_lines=address_lines, postal_code=postal_code, city=city, pdf=pdf,
                           source=source, source_id=source_id)
     return DispatchSummary(id=d.id, kind=d.kind, status=d.status, cost=d.cost, proof=d.proof.name or "")

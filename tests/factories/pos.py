@@ -42,7 +42,7 @@ def stocked_variant(loc, *, quantity=10, price="29.90", vat="normal", name="Éch
     """A catalog variant with `quantity` units at the shop."""
     v = catalog_f.variant(price=price, vat=vat, name=name)
     if quantity:
-        inventory_f.services.receive(variant_id=v.id, product_id=v.product_id, location_id=loc, quantity=quantity,
+        inventory_f.stock.receive(variant_id=v.id, product_id=v.product_id, location_id=loc, quantity=quantity,
                                      reference="po:1")
     return v
 

@@ -167,7 +167,7 @@ class DispatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             pdf = base64.b64decode(d["document"], validate=True)
         except (binascii.Error, ValueError):
             raise InvalidInput(_("The document is base64-encoded."), field="document")
-        dispatch = dispatches.create(kind=d["kind"], address_lines=d["address_lines"], postal_code=d["postal_code"],
+        dispatch = dispatches.post_letter(kind=d["kind"], address_lines=d["address_lines"], postal_code=d["postal_code"],
                                      city=d["city"], country=d["country"], pdf=pdf)
         return Response(s.DispatchOutput(dispatch).data, status=status.HTTP_201_CREATED)
 

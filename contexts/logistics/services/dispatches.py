@@ -55,7 +55,7 @@ def address_block(*, address_lines: list[str], postal_code: str, city: str, coun
     return [*lines, f"{postal_code} {city}"]
 
 
-def create(*, kind: str, address_lines: list[str], postal_code: str, city: str, pdf: bytes, country: str = "FR",
+def post_letter(*, kind: str, address_lines: list[str], postal_code: str, city: str, pdf: bytes, country: str = "FR",
            source: str = "", source_id: str = "", invoice_id: uuid.UUID | None = None,
            client_id: uuid.UUID | None = None) -> Dispatch:
     """A letter to post; submitted to the provider by a task after commit. Once per (source,
@@ -91,7 +91,7 @@ def post_formal_notice(*, reminder_id: uuid.UUID | str) -> Dispatch | None:
     letter = finance_api.formal_notice_letter(reminder_id=reminder_id)
     if not (letter.postal_code and letter.city and letter.address_line):
         return None
-    return create(kind=DispatchKind.REGISTERED_AR, address_lines=[letter.buyer_name, letter.address_line],
+    return post_letter(kind=DispatchKind.REGISTERED_AR, address_lines=[letter.buyer_name, letter.address_line],
                   postal_code=letter.postal_code, city=letter.city, country=letter.country, pdf=letter.pdf,
                   source="finance.dunning", source_id=str(letter.reminder_id), invoice_id=letter.invoice_id,
                   client_id=letter.client_id)
@@ -105,7 +105,7 @@ def post_invoice(*, invoice_id: uuid.UUID | str) -> Dispatch | None:
     letter = finance_api.invoice_letter(invoice_id=invoice_id)
     if letter is None:
         return None
-    return create(kind=DispatchKind.SIMPLE, address_lines=[letter.buyer_name, letter.address_line],
+    return post_letter(kind=DispatchKind.SIMPLE, address_lines=[letter.buyer_name, letter.address_line],
                   postal_code=letter.postal_code, city=letter.city, country=letter.country, pdf=letter.pdf,
                   source="finance.invoice", source_id=str(letter.invoice_id), invoice_id=letter.invoice_id,
                   client_id=letter.client_id)

@@ -31,7 +31,7 @@ def test_the_lists_show_the_client_and_pages_open(tenant):
     variant_id, _, _ = inv.stocked(3, loc=shop)
     collection = collections.create(order_id=uuid.uuid4(), client_id=shipment.client_id, location_id=shop.id,
                                     lines=[{"variant_id": variant_id, "quantity": 1}])
-    dispatch = dispatches.create(kind="registered", address_lines=["Inès Durand", "1 rue Haute"], postal_code="75001",
+    dispatch = dispatches.post_letter(kind="registered", address_lines=["Inès Durand", "1 rue Haute"], postal_code="75001",
                                  city="Paris", pdf=PDF)
     carrier = fl.carrier(code="colis-2")
     for url in (f"/admin/logistics/shipment/{shipment.pk}/change/", f"/admin/logistics/collection/{collection.pk}/change/",

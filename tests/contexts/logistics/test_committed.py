@@ -45,7 +45,7 @@ def test_outside_calls_run_with_no_transaction_open(committed_tenant, fake_carri
     shipment.refresh_from_db()
     fake_carrier.state.set_tracking(shipment.tracking_number, (1_790_000_000_000, "delivered"))
     assert labels.poll(shipment_id=shipment.id) == 1
-    dispatch = dispatches.create(kind="registered", address_lines=["SARL Dupont", "1 rue Haute"], postal_code="75001",
+    dispatch = dispatches.post_letter(kind="registered", address_lines=["SARL Dupont", "1 rue Haute"], postal_code="75001",
                                  city="Paris", pdf=PDF)
     dispatches.submit(dispatch_id=dispatch.id)
     fake_carrier.state.set_sending(str(dispatch.id), "delivered")
