@@ -77,6 +77,38 @@ def client_summary(*, client_id: uuid.UUID | str) -> ClientSummary | None:
     return clients_by_ids(ids=[key]).get(key)
 
 
+@dataclass(frozen=True)
+class ClientMatch:
+    """A client found by a search at the till: what the cashier needs to recognise them."""
+
+    id: uuid.UUID
+    display_name: str
+    email: str
+    phone: str
+    city: str
+
+
+def search_clients(*, query: str, limit: int = 10) -> list[ClientMatch]:
+    """Clients whose name, company, e-mail or phone contains every word of `query` (one query)."""
+    from django.db.models import Q
+
+    from contexts.core.models import Client
+
+    limit = max(1, min(int(limit), 50))
+    condition = Q()
+    for word in (query or "").split()[:5]:
+        digits = "".join(ch for ch in word if ch.isdigit())
+        match = (Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(company_name__icontains=word)
+                 | Q(email__icontains=word))
+        if len(digits) >= 4:
+            match |= Q(phone__icontains=digits) | Q(phone__icontains=word)
+        condition &= match
+    if not condition:
+        return []
+    return [ClientMatch(id=c.id, display_name=c.display_name, email=c.email, phone=c.phone, city=c.city)
+            for c in Client.objects.filter(condition).order_by("last_name", "first_name", "company_name")[:limit]]
+
+
 def current_organisation() -> OrganisationProfile:
     from django.db import connection
 
