@@ -78,3 +78,10 @@ export async function flush(onResult) {
     }
   } finally { flushing = false; }
 }
+
+// A dialog's secondary buttons (Annuler, Retirer…) are plain buttons, so that Enter in a field
+// submits the primary one; they close the dialog with their value.
+document.addEventListener("click", (e) => {
+  const b = e.target.closest("dialog [data-close]");
+  if (b) b.closest("dialog").close(b.dataset.close);
+});

@@ -174,15 +174,17 @@ function parseDiscount(text, base) {
 
 async function approval(reason) {
   // A manager types their PIN; the server answers a signed, short-lived approval for this cashier.
+  let error = "";
   for (;;) {
-    const fd = await ask("dlg-pin", (d) => { d.querySelector("[data-reason]").textContent = reason; });
+    const fd = await ask("dlg-pin", (d) => {
+      d.querySelector("[data-reason]").textContent = reason; d.querySelector("[data-error]").textContent = error;
+    });
     if (!fd) return null;
     try {
-      const res = await call(URLS.approve, { method: "POST", body: { pin: fd.get("pin"), purpose: "discount" } });
-      return res;
+      return await call(URLS.approve, { method: "POST", body: { pin: fd.get("pin"), purpose: "discount" } });
     } catch (e) {
-      flash(e instanceof Refused ? (e.fields.pin?.[0] || e.message) : "Serveur injoignable : validation impossible.");
-      if (!(e instanceof Refused)) return null;
+      if (!(e instanceof Refused)) { flash("Serveur injoignable : validation impossible."); return null; }
+      error = e.fields.pin?.[0] || e.message;
     }
   }
 }
