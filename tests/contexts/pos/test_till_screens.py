@@ -1,0 +1,203 @@
+"""The till's screens and JSON endpoints over HTTP (Django's client, tenant alpha): who may use
+them, CSRF, a scan in a bounded number of queries, a ticket resent with its UUID counted once,
+tenders not covering refused naming `tenders`, a manager's approval as a signed token, returns
+from a ticket's printed number, the closing count, receipts (HTML, duplicate, PDF)."""
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.test import Client as HttpClient
+
+from tests.factories import catalog as cf
+from tests.factories import inventory as inv
+from tests.factories.core import PersonClientFactory, StaffFactory
+from tests.helpers import assert_num_queries
+
+PIN = "2468"
+
+
+@pytest.fixture
+def till(tenant):
+    from contexts.pos.services import managers, registers, sessions
+
+    location = inv.location(kind="shop", code="lyon-2")
+    registers.set_shop_identity(location_id=location.id, name="Comptoir Lyon", siret="73282932000074",
+                                address_line="3 rue Mercière", postal_code="69002", city="Lyon")
+    register = registers.create_register(name="Caisse A", code="lyon-a", location_id=location.id)
+    scarf = cf.variant(name="Écharpe", price="30.00")
+    book = cf.variant(name="Carnet", price="10.00", vat="reduit")
+    for v in (scarf, book):
+        inv.stocked(3, loc=location, variant_id=v.id, product_id=v.product_id)
+    cashier = StaffFactory(role="cashier")
+    manager = StaffFactory(role="manager")
+    managers.set_manager_pin(user_id=manager.pk, pin=PIN)
+    session = sessions.open_session(register_id=register.id, cashier_id=cashier.pk, opening_float=Decimal("100.00"))
+    browser = HttpClient(SERVER_NAME="alpha.testserver")
+    browser.force_login(cashier)
+    return {"browser": browser, "register": register, "session": session, "scarf": scarf, "book": book,
+            "cashier": cashier, "manager": manager, "location": location}
+
+
+def _ticket(till, *, tenders, uid=None, discount=None, approval=None, lines=None):
+    body = {"uuid": str(uid or uuid.uuid4()), "session_id": str(till["session"].id),
+            "lines": lines or [{"variant_id": str(till["scarf"].id), "quantity": 1}, {"variant_id": str(till["book"].id), "quantity": 2}],
+            "tenders": tenders, "ticket_discount": discount, "approval": approval}
+    return till["browser"].post("/till/api/tickets", body, content_type="application/json")
+
+
+def test_a_viewer_or_a_stranger_cannot_use_the_till(tenant, till):
+    viewer = HttpClient(SERVER_NAME="alpha.testserver")
+    viewer.force_login(StaffFactory(role="viewer"))
+    assert viewer.get("/till/").status_code == 403
+    assert viewer.get("/till/api/lookup?code=x").status_code == 403
+    anonymous = HttpClient(SERVER_NAME="alpha.testserver")
+    assert anonymous.get("/till/").status_code == 302
+    assert anonymous.post("/till/api/tickets", {}, content_type="application/json").status_code in (401, 403)
+
+
+def test_json_writes_need_the_csrf_token(tenant, till):
+    strict = HttpClient(SERVER_NAME="alpha.testserver", enforce_csrf_checks=True)
+    strict.force_login(till["cashier"])
+    response = strict.post("/till/api/tickets", {}, content_type="application/json")
+    assert response.status_code == 403
+
+
+def test_a_scan_finds_the_variant_in_a_few_queries(tenant, till):
+    code = till["scarf"].ean13
+    till["browser"].get(f"/till/api/lookup?code={code}")  # session and user loaded once
+    with assert_num_queries(6, at_most=True):  # session, user, lookup (one or two), pricing
+        body = till["browser"].get(f"/till/api/lookup?code={code}").json()
+    assert body["match"]["variant_id"] == str(till["scarf"].id)
+    assert Decimal(body["match"]["unit_price"]) == Decimal("30.00")
+    by_name = till["browser"].get("/till/api/lookup?code=Carnet").json()
+    assert [r["variant_id"] for r in by_name["results"]] == [str(till["book"].id)] or by_name["match"]["variant_id"] == str(till["book"].id)
+    assert till["browser"].get("/till/api/lookup?code=").status_code == 400
+
+
+def test_a_resent_ticket_is_counted_once(tenant, till):
+    from contexts.pos.models import Ticket
+
+    uid = uuid.uuid4()
+    tenders = [{"method": "cash", "amount": "60.00", "reference": ""}]
+    first = _ticket(till, tenders=tenders, uid=uid)
+    assert first.status_code == 201, first.content
+    again = _ticket(till, tenders=tenders, uid=uid)
+    assert again.status_code in (200, 201)
+    assert again.json()["id"] == first.json()["id"]
+    assert Ticket.objects.filter(uuid=uid).count() == 1
+    assert first.json()["change"] == "10.00"  # 50.00 due, 60.00 given
+    assert first.json()["receipt_url"].endswith("/receipt/")
+
+
+def test_tenders_not_covering_the_total_are_refused_naming_tenders(tenant, till):
+    response = _ticket(till, tenders=[{"method": "card", "amount": "20.00", "reference": "OK123"}])
+    assert response.status_code == 400
+    assert "tenders" in response.json()["error"]["fields"]
+
+
+def test_bad_bodies_are_4xx_naming_the_field(tenant, till):
+    post = till["browser"].post
+    assert post("/till/api/tickets", "not json", content_type="application/json").json()["error"]["fields"] == {"body": ["Le corps de la requête n'est pas du JSON."]}
+    response = post("/till/api/tickets", {"uuid": "x", "session_id": str(till["session"].id), "lines": [], "tenders": []},
+                    content_type="application/json")
+    assert response.status_code == 400 and "uuid" in response.json()["error"]["fields"]
+    response = _ticket(till, tenders=[{"method": "cash", "amount": "60"}], discount="abc")
+    assert response.status_code == 400 and "ticket_discount" in response.json()["error"]["fields"]
+
+
+def test_a_big_discount_needs_a_managers_signed_approval(tenant, till):
+    from contexts.pos.models import Ticket
+
+    refused = _ticket(till, tenders=[{"method": "cash", "amount": "40.00"}], discount="10.00")  # 20 % of 50
+    assert refused.status_code in (400, 403) and "discount" in refused.json()["error"]["fields"]
+    wrong = till["browser"].post("/till/api/approvals", {"pin": "0000"}, content_type="application/json")
+    assert wrong.status_code == 403 and "pin" in wrong.json()["error"]["fields"]
+    granted = till["browser"].post("/till/api/approvals", {"pin": PIN}, content_type="application/json").json()
+    assert granted["manager"]
+    ok = _ticket(till, tenders=[{"method": "cash", "amount": "40.00"}], discount="10.00", approval=granted["approval"])
+    assert ok.status_code == 201, ok.content
+    assert Ticket.objects.get(pk=ok.json()["id"]).approved_by_id == till["manager"].pk
+    forged = _ticket(till, tenders=[{"method": "cash", "amount": "40.00"}], discount="10.00", approval=granted["approval"] + "x")
+    assert forged.status_code == 400 and "approval" in forged.json()["error"]["fields"]
+
+
+def test_another_cashier_cannot_reuse_an_approval(tenant, till):
+    granted = till["browser"].post("/till/api/approvals", {"pin": PIN}, content_type="application/json").json()
+    other = HttpClient(SERVER_NAME="alpha.testserver")
+    other.force_login(StaffFactory(role="cashier"))
+    body = {"uuid": str(uuid.uuid4()), "session_id": str(till["session"].id), "approval": granted["approval"],
+            "lines": [{"variant_id": str(till["scarf"].id), "quantity": 1}], "tenders": [{"method": "cash", "amount": "20"}],
+            "ticket_discount": "10.00"}
+    response = other.post("/till/api/tickets", body, content_type="application/json")
+    assert response.status_code == 400 and "approval" in response.json()["error"]["fields"]
+
+
+def test_customer_search_by_name_email_or_phone(tenant, till):
+    lea = PersonClientFactory(first_name="Léa", last_name="Martin", email="lea@exemple.fr", phone="0612345678")
+    PersonClientFactory(first_name="Paul", last_name="Durand", email="paul@exemple.fr")
+    for q in ("martin", "lea@exe", "0612345678", "Léa Mar"):
+        found = till["browser"].get(f"/till/api/customers?q={q}").json()["results"]
+        assert [c["id"] for c in found] == [str(lea.id)], q
+    assert till["browser"].get("/till/api/customers?q=a").status_code == 400
+
+
+def test_return_one_item_from_the_printed_number(tenant, till):
+    from contexts.pos.models import Ticket
+
+    sold = _ticket(till, tenders=[{"method": "cash", "amount": "50.00"}]).json()
+    found = till["browser"].get(f"/till/api/tickets/find?number={sold['number']}").json()
+    assert found["id"] == sold["id"] and len(found["lines"]) == 2
+    book_line = next(l for l in found["lines"] if l["variant_id"] == str(till["book"].id))
+    assert book_line["returnable"] == 2
+    body = {"uuid": str(uuid.uuid4()), "session_id": str(till["session"].id), "original_ticket_id": found["id"],
+            "lines": [{"line_id": book_line["line_id"], "quantity": 1}], "refund_method": "original"}
+    returned = till["browser"].post("/till/api/returns", body, content_type="application/json")
+    assert returned.status_code == 201, returned.content
+    assert Ticket.objects.get(pk=returned.json()["id"]).total == Decimal("-10.00")
+    again = till["browser"].get(f"/till/api/tickets/find?number={sold['number']}").json()
+    assert next(l for l in again["lines"] if l["variant_id"] == str(till["book"].id))["returnable"] == 1
+    assert till["browser"].get("/till/api/tickets/find?number=lyon-a-999999").status_code == 404
+
+
+def test_receipt_original_then_duplicate_and_pdf(tenant, till):
+    from contexts.pos.models import JournalEntry
+
+    sold = _ticket(till, tenders=[{"method": "card", "amount": "50.00", "reference": "AUT-991"}]).json()
+    url = sold["receipt_url"]
+    first = till["browser"].get(url).content.decode()
+    assert "SIRET 73282932000074" in first and "AUT-991" in first and "DUPLICATA" not in first
+    assert "TOTAL TTC" in first and "Signature" in first
+    second = till["browser"].get(url).content.decode()
+    assert "DUPLICATA" in second  # shown again: a copy, even before a reprint is asked
+    till["browser"].post(url)
+    assert JournalEntry.objects.filter(kind="duplicate", reference=sold["id"]).count() == 1
+    pdf = till["browser"].get(url.replace("/receipt/", "/receipt.pdf"))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert JournalEntry.objects.filter(kind="duplicate", reference=sold["id"]).count() == 2
+
+
+def test_opening_and_closing_a_session_with_a_count(tenant, till):
+    from contexts.pos.models import CashierSession, Closing
+
+    _ticket(till, tenders=[{"method": "cash", "amount": "50.00"}])
+    browser = till["browser"]
+    page = browser.get(f"/till/sessions/{till['session'].id}/close/")
+    assert page.status_code == 200 and "150.00" in page.content.decode()  # 100 float + 50 cash
+    response = browser.post(f"/till/sessions/{till['session'].id}/close/", {"d_100": "1", "d_20": "2", "d_5": "1",
+                                                                            "d_2": "1", "counted_card": "0"})
+    assert response.status_code == 302, response.content.decode()[:500]
+    closing = Closing.objects.get(session=till["session"])
+    assert closing.counted["cash"] == "147.00" and Decimal(closing.difference["cash"]) == Decimal("-3.00")
+    assert closing.denominations == {"100.00": 1, "20.00": 2, "5.00": 1, "2.00": 1}
+    z = browser.get(response["Location"]).content.decode()
+    assert "Z de caisse" in z and "-3.00" in z
+    assert browser.get(f"/till/sessions/{till['session'].id}/").status_code == 404  # closed
+    # A new session on the register: choose it and count the float.
+    opened = browser.post("/till/", {"register": str(till["register"].id), "d_50": "2", "d_0_50": "4"})
+    assert opened.status_code == 302
+    session = CashierSession.objects.get(register=till["register"], status="open")
+    assert session.opening_float == Decimal("102.00")
+    bad = browser.post("/till/", {"register": str(till["register"].id), "d_50": "-1"})
+    assert bad.status_code == 400
