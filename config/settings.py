@@ -207,7 +207,10 @@ CELERY_IMPORTS = [m.strip() for m in env("CELERY_IMPORTS", "").split(",") if m.s
 
 # --- auth, API ------------------------------------------------------------------------------
 AUDITED_APPS = {"accounts", "core", "catalog", "inventory", "commercial", "finance", "engagement", "logistics", "pos"}
-AUDIT_EXCLUDED_MODELS = {"finance.invoicesequence"}
+AUDIT_EXCLUDED_MODELS = {"finance.invoicesequence",
+                         "pos.ticket", "pos.journalentry", "pos.journalhead", "pos.managerpin"}  # the journal is their trail
+# Derives each tenant's key signing the till's fiscal journal (SECRET_KEY when unset).
+POS_JOURNAL_SECRET = env("POS_JOURNAL_SECRET", "")
 AUTHENTICATION_BACKENDS = ["contexts.core.auth.LockoutModelBackend"]
 LOGIN_LOCKOUT_ATTEMPTS = int(env("LOGIN_LOCKOUT_ATTEMPTS", "5"))
 LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900"))

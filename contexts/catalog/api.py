@@ -110,3 +110,10 @@ def category_subtree_ids(*, category_id: uuid.UUID) -> set[uuid.UUID]:
 
     path = Category.objects.filter(pk=category_id).values_list("path", flat=True).first()
     return set(Category.objects.filter(path__startswith=path).values_list("id", flat=True)) if path else set()
+
+
+def search_variants(*, q: str, limit: int = 20) -> list[VariantSummary]:
+    """Active variants matching a name, SKU or barcode, best first (the till's search)."""
+    from contexts.catalog import selectors
+
+    return [_summary(v) for v in selectors.search(q=q, limit=limit, active_only=True)]

@@ -167,3 +167,32 @@ def shopper_or_staff_auth_class():
     from contexts.core import auth
 
     return auth.ShopperOrStaffJWT
+
+
+@dataclass(frozen=True)
+class StaffSummary:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    is_active: bool
+
+    @property
+    def is_manager(self) -> bool:
+        """May approve at the till: discounts above the threshold, returns without ticket, voids."""
+        return self.is_active and self.role in ("manager", "admin", "owner")
+
+
+def staff_by_ids(*, ids) -> dict[int, StaffSummary]:
+    """Staff users of the current tenant by id (one query whatever the number of ids)."""
+    from contexts.core.accounts.models import User
+
+    keys = []
+    for i in ids:
+        try:
+            keys.append(int(i))
+        except (TypeError, ValueError):
+            continue
+    return {u.pk: StaffSummary(id=u.pk, username=u.username, display_name=u.get_full_name() or u.username,
+                               role=u.role, is_active=u.is_active)
+            for u in User.objects.filter(pk__in=keys)}

@@ -152,3 +152,60 @@ def extend_holds(*, reference_prefix: str, until) -> int:
 
     return (Reservation.objects.filter(reference__startswith=reference_prefix, status="active")
             .filter(Q(expires_at__lt=until)).update(expires_at=until))
+
+
+def till_sale(*, location_id: uuid.UUID, lines: list[tuple[uuid.UUID, uuid.UUID, int]], reference: str) -> list[uuid.UUID]:
+    """A till's sale of (variant, product, quantity) lines at a shop: never refused for lack of
+    recorded stock (it may go negative, and an alert is opened). Fixed number of queries.
+    Returns the variants whose stock alert was opened."""
+    from contexts.inventory import services
+
+    for i, (_, _, q) in enumerate(lines):
+        if int(q) <= 0:
+            raise services.InvalidInput("Quantities are positive.", field=f"lines[{i}].quantity")
+    return services.till_movements(location_id=location_id, lines=[(v, p, -int(q)) for v, p, q in lines], reference=reference)
+
+
+def till_return(*, location_id: uuid.UUID, lines: list[tuple[uuid.UUID, uuid.UUID, int]], reference: str) -> None:
+    """Goods returned at a till go back to that shop's stock. Fixed number of queries."""
+    from contexts.inventory import services
+
+    for i, (_, _, q) in enumerate(lines):
+        if int(q) <= 0:
+            raise services.InvalidInput("Quantities are positive.", field=f"lines[{i}].quantity")
+    services.till_movements(location_id=location_id, lines=[(v, p, int(q)) for v, p, q in lines], reference=reference)
+
+
+def open_alerts(*, location_id: uuid.UUID | None = None, variant_ids: Iterable[uuid.UUID] | None = None) -> dict[uuid.UUID, int]:
+    """Open stock alerts: variant -> available stock when the alert was opened (one query)."""
+    from contexts.inventory.models import StockAlert
+
+    qs = StockAlert.objects.filter(is_open=True)
+    if location_id:
+        qs = qs.filter(location_id=location_id)
+    if variant_ids is not None:
+        qs = qs.filter(variant_id__in=list(variant_ids))
+    return dict(qs.values_list("variant_id", "available"))
+
+
+@dataclass(frozen=True)
+class LocationSummary:
+    id: uuid.UUID
+    code: str
+    name: str
+    kind: str
+    is_active: bool
+
+
+def locations_by_ids(*, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, LocationSummary]:
+    """Locations by id (one query)."""
+    from contexts.inventory.models import Location
+
+    keys = []
+    for i in ids:
+        try:
+            keys.append(uuid.UUID(str(i)))
+        except ValueError:
+            continue
+    return {loc.id: LocationSummary(loc.id, loc.code, loc.name, loc.kind, loc.is_active)
+            for loc in Location.objects.filter(id__in=keys)}

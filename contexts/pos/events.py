@@ -1,1 +1,59 @@
 """Events published by pos: contracts (add fields, never rename). Plain Python only."""
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from decimal import Decimal
+
+from crm.events import Event
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class TicketCompleted(Event):
+    """A sale at a till (after commit: stock already taken, journal entry written)."""
+
+    name = "pos.ticket.completed.v1"
+    ticket_id: uuid.UUID
+    register_id: uuid.UUID
+    location_id: uuid.UUID
+    number: int
+    cashier_id: int
+    customer_id: uuid.UUID | None
+    total: Decimal
+    total_net: Decimal
+    total_vat: Decimal
+    business_date: str
+    items: tuple = ()  # ({"variant_id", "quantity", "total"}, ...)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class TicketReturned(Event):
+    """A return, or a void, at a till: a new ticket with negative lines."""
+
+    name = "pos.ticket.returned.v1"
+    ticket_id: uuid.UUID
+    original_ticket_id: uuid.UUID | None
+    register_id: uuid.UUID
+    location_id: uuid.UUID
+    number: int
+    kind: str  # return | void
+    customer_id: uuid.UUID | None
+    total: Decimal  # negative
+    refund_method: str
+    business_date: str
+    items: tuple = ()
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SessionClosed(Event):
+    """A cashier session's Z closing."""
+
+    name = "pos.session.closed.v1"
+    session_id: uuid.UUID
+    closing_id: uuid.UUID
+    register_id: uuid.UUID
+    location_id: uuid.UUID
+    tickets: int
+    gross: Decimal
+    cash_difference: Decimal | None
+    automatic: bool = False
