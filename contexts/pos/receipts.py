@@ -3,7 +3,6 @@ browser) and its PDF, rendered by WeasyPrint from the same template (as finance 
 invoices). The data is the `receipt` selector's; this module only lays it out."""
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 
 from django.template.loader import render_to_string
@@ -17,14 +16,9 @@ PX_PER_MM = 96 / 25.4
 PAGE_MARGINS_MM = 6  # @page margin: 3 mm top and bottom
 
 
-def _get(data, name, default=None):
-    if isinstance(data, dict):
-        return data.get(name, default)
-    return getattr(data, name, default)
-
-
 def _money(value) -> str:
-    return f"{cents(Decimal(str(value or 0))):.2f}"
+    """12.5 -> "12,50" (a French receipt)."""
+    return f"{cents(Decimal(str(value or 0))):.2f}".replace(".", ",")
 
 
 def _rate(value) -> str:
@@ -33,58 +27,51 @@ def _rate(value) -> str:
 
 
 def ticket_label(data) -> str:
-    return str(_get(data, "number_display") or _get(data, "number"))
+    return data.display_number
 
 
 def context(data) -> dict:
-    """The template's view of a receipt: amounts as strings with two decimals, labels in French."""
-    if dataclasses.is_dataclass(data):
-        data = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
-    shop = _get(data, "shop") or {}
-    if dataclasses.is_dataclass(shop):
-        shop = {f.name: getattr(shop, f.name) for f in dataclasses.fields(shop)}
+    """The template's view of a receipt (the `receipt` selector's ReceiptData): amounts as
+    strings with two decimals, labels in French. A line shows its gross amount, its promotion
+    and its discount (its own plus its share of the ticket discount): they add up to its total,
+    and the lines to the ticket's total."""
     lines, count = [], 0
-    vat_codes = {}
-    for rate in sorted({Decimal(str(_get(l, "vat_rate") or 0)) for l in _get(data, "lines", [])}, reverse=True):
-        vat_codes[rate] = "ABCDEFGH"[len(vat_codes)] if len(vat_codes) < 8 else ""
-    for line in _get(data, "lines", []):
-        quantity = int(_get(line, "quantity"))
-        unit = Decimal(str(_get(line, "unit_price")))
-        count += quantity
-        lines.append({
-            "name": _get(line, "name"), "sku": _get(line, "sku", ""), "quantity": quantity, "unit_price": _money(unit),
-            "gross": _money(unit * quantity), "promotion_discount": _nonzero(_get(line, "promotion_discount")),
-            "discount": _nonzero(_get(line, "discount")), "total": _money(_get(line, "total")),
-            "vat_code": vat_codes.get(Decimal(str(_get(line, "vat_rate") or 0)), ""),
-        })
-    vat = []
-    for row in _get(data, "vat", None) or _get(data, "vat_lines", None) or []:
-        rate = Decimal(str(_get(row, "rate")))
-        net, amount = Decimal(str(_get(row, "net"))), Decimal(str(_get(row, "vat")))
-        vat.append({"code": vat_codes.get(rate, ""), "rate": _rate(rate), "net": _money(net), "vat": _money(amount),
-                    "gross": _money(_get(row, "gross", net + amount))})
-    tenders = [{"label": TENDER_LABELS.get(_get(t, "method"), _get(t, "method")), "reference": _get(t, "reference", ""),
-                "amount": _money(_get(t, "amount")), "tendered": _money(_get(t, "tendered", _get(t, "amount")))}
-               for t in _get(data, "tenders", [])]
-    kind = _get(data, "kind", "sale")
+    gross_sum = promo_sum = discount_sum = Decimal("0")
+    rates = sorted({Decimal(str(line.vat_rate)) for line in data.lines}, reverse=True)
+    vat_codes = {rate: "ABCDEFGH"[i] for i, rate in enumerate(rates[:8])}
+    sale = data.kind == "sale"
+    for line in data.lines:
+        quantity = int(line.quantity)
+        count += abs(quantity)
+        if sale:
+            unit, gross = line.unit_price, line.unit_price * quantity
+            promotion, discount = line.promotion_discount or 0, line.discount or 0
+        else:  # a return gives back what was paid: the price net of the original discounts
+            unit, gross, promotion, discount = cents(line.total / quantity), line.total, 0, 0
+        gross_sum += gross
+        promo_sum += promotion
+        discount_sum += discount
+        lines.append({"name": line.name, "sku": line.sku, "quantity": quantity, "unit_price": _money(unit),
+                      "gross": _money(gross), "promotion_discount": _nonzero(promotion), "discount": _nonzero(discount),
+                      "total": _money(line.total), "vat_code": vat_codes.get(Decimal(str(line.vat_rate)), "")})
+    vat = [{"code": vat_codes.get(Decimal(str(row.rate)), ""), "rate": _rate(row.rate), "net": _money(row.net),
+            "vat": _money(row.vat), "gross": _money(row.gross)} for row in data.vat]
+    tenders = [{"label": TENDER_LABELS.get(t.method, t.method), "reference": t.reference,
+                "amount": _money(t.amount), "tendered": _money(t.tendered)} for t in data.tenders]
     r = {
-        "id": _get(data, "id") or _get(data, "ticket_id"), "session_id": _get(data, "session_id"),
-        "number": ticket_label(data), "kind_label": KIND_LABELS.get(kind, ""),
-        "created_at": _get(data, "created_at") or _get(data, "date"),
-        "register": _get(data, "register_name") or _get(data, "register"),
-        "cashier": _get(data, "cashier_name") or _get(data, "cashier"),
-        "customer": _get(data, "customer_name") or "",
-        "original_number": _get(data, "original_number") or "",
-        "shop_name": _get(shop, "name") or _get(shop, "legal_name", ""), "legal_name": _get(shop, "legal_name", ""),
-        "address_line": _get(shop, "address_line", ""), "postal_code": _get(shop, "postal_code", ""),
-        "city": _get(shop, "city", ""), "siret": _get(shop, "siret", ""), "siren": _get(shop, "siren", ""),
-        "vat_number": _get(shop, "vat_number", ""), "footer": _get(shop, "receipt_footer", ""),
-        "lines": lines, "item_count": count, "subtotal": _money(_get(data, "subtotal")),
-        "ticket_discount": _nonzero(_get(data, "ticket_discount")), "total": _money(_get(data, "total")),
-        "total_net": _money(_get(data, "total_net")), "total_vat": _money(_get(data, "total_vat")), "vat": vat,
-        "tenders": tenders, "change": _nonzero(_get(data, "change_given", _get(data, "change"))),
-        "signature_excerpt": _get(data, "signature_excerpt", ""), "journal_seq": _get(data, "journal_seq", ""),
-        "duplicate_count": int(_get(data, "duplicate_count", 0) or 0), "notes": list(_get(data, "notes", []) or []),
+        "id": data.ticket_id, "number": data.display_number, "kind_label": KIND_LABELS.get(data.kind, ""),
+        "created_at": data.created_at, "register": f"{data.register_name} ({data.register_code})",
+        "cashier": data.cashier_name, "customer": data.customer_name, "original_number": data.original_display_number,
+        "shop_name": data.trade_name, "legal_name": data.seller_name, "address_line": data.address_line,
+        "postal_code": data.postal_code, "city": data.city, "siret": data.siret, "siren": data.siren,
+        "vat_number": data.vat_number, "footer": data.receipt_footer,
+        "lines": lines, "item_count": count, "gross": _money(gross_sum), "promotions": _nonzero(promo_sum),
+        "discounts": _nonzero(discount_sum), "ticket_discount": _nonzero(data.ticket_discount),
+        "total": _money(data.total), "total_net": _money(data.total_net), "total_vat": _money(data.total_vat),
+        "vat": vat, "tenders": tenders, "change": _nonzero(data.change_given),
+        "store_credits": list(data.store_credit_codes),
+        "signature_excerpt": data.signature_excerpt, "hash_excerpt": data.hash_excerpt, "journal_seq": data.journal_seq,
+        "duplicate_count": data.duplicate_count,
     }
     return {"r": r}
 

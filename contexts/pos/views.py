@@ -110,24 +110,6 @@ def _uuid(value, field: str) -> uuid.UUID:
         raise ScreenError("Identifiant invalide.", field=field)
 
 
-def _plain(value):
-    """JSON-ready: dataclasses and dicts recursively, Decimal and UUID as strings."""
-    import dataclasses
-    import datetime
-
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (Decimal, uuid.UUID)):
-        return str(value)
-    if isinstance(value, (datetime.datetime, datetime.date)):
-        return value.isoformat()
-    return value
-
-
 # --- manager approvals: a signed, short-lived token instead of the PIN ------------------------
 
 def _approval_token(*, manager_id: int, cashier_id: int, purpose: str) -> str:
@@ -195,7 +177,10 @@ def till_home(request):
             return redirect("pos:sale", session_id=session.id)
         except DomainError as exc:
             error = exc.message
-    context = {"registers": screen_registers(), "my_sessions": screen_open_sessions(cashier_id=request.user.pk),
+    mine = screen_open_sessions(cashier_id=request.user.pk)
+    if request.method == "GET" and len(mine) == 1 and "choisir" not in request.GET:
+        return redirect("pos:sale", session_id=mine[0]["id"])  # back to one's own open till
+    context = {"registers": screen_registers(), "my_sessions": mine,
                "denominations": _denominations(request.POST if request.method == "POST" else None),
                "selected": request.POST.get("register", ""), "error": error}
     return render(request, "pos/open.html", context, status=400 if error else 200)
@@ -239,7 +224,7 @@ def close(request, session_id):
             for method in NON_CASH:
                 counted[method] = _amount(request.POST.get(f"counted_{method}"), f"counted_{method}")
             closing = sessions.close_session(session_id=session.id, counted=counted, closed_by_id=request.user.pk,
-                                             **_denominations_kwarg(counts))
+                                             denominations=counts)
             return redirect("pos:zreport", closing_id=closing.id)
         except DomainError as exc:
             error = f"{exc.message} ({exc.field})" if exc.field else exc.message
@@ -252,13 +237,6 @@ def close(request, session_id):
         "session": session, "register": session.register, "summary": summary, "rows": rows, "error": error,
         "denominations": _denominations(request.POST if request.method == "POST" else None),
     }, status=400 if error else 200)
-
-
-def _denominations_kwarg(counts: dict[str, int]) -> dict:
-    """close_session keeps the count per denomination when it accepts it."""
-    import inspect
-
-    return {"denominations": counts} if "denominations" in inspect.signature(sessions.close_session).parameters else {}
 
 
 @till_page
@@ -281,14 +259,21 @@ def receipt(request, ticket_id):
         return redirect(f"{reverse('pos:receipt', args=[ticket_id])}?print=1")
     data = selectors.receipt(ticket_id=ticket_id)
     shown = request.session.get("pos_originals_shown", [])
-    original = str(ticket_id) not in shown and not _duplicates(data)
+    original = str(ticket_id) not in shown and not data.duplicate_count
     if original:
         request.session["pos_originals_shown"] = [*shown[-49:], str(ticket_id)]
     return render(request, "pos/receipt.html", {
         **receipts.context(data), "original": original, "auto_print": request.GET.get("print") == "1" or original,
-        "change_shown": request.GET.get("rendu", ""), "screen": True,
-        "session_id": getattr(data, "session_id", None) or _get(data, "session_id"),
+        "change_shown": _change_shown(request.GET.get("rendu")), "screen": True, "next_url": reverse("pos:till"),
     })
+
+
+def _change_shown(raw) -> str:
+    """The change to hand back, shown big above the receipt (passed by the sale screen)."""
+    try:
+        return _amount(raw, "rendu") if raw else ""
+    except ScreenError:
+        return ""
 
 
 @till_page
@@ -302,14 +287,6 @@ def receipt_pdf(request, ticket_id):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="ticket-{receipts.ticket_label(data)}.pdf"'
     return response
-
-
-def _get(data, name, default=None):
-    return data.get(name, default) if isinstance(data, dict) else getattr(data, name, default)
-
-
-def _duplicates(data) -> int:
-    return int(_get(data, "duplicate_count", 0) or _get(data, "duplicates", 0) or 0)
 
 
 # --- JSON endpoints ---------------------------------------------------------------------------
@@ -374,7 +351,8 @@ def _tenders(data) -> list[dict]:
     return tenders
 
 
-def _ticket_answer(ticket, status: int = 201) -> JsonResponse:
+def _ticket_answer(ticket) -> JsonResponse:
+    status = 200 if getattr(ticket, "replayed", False) else 201  # a resend answers the ticket already counted
     return JsonResponse({
         "id": str(ticket.id), "uuid": str(ticket.uuid), "number": str(ticket), "total": str(ticket.total),
         "change": str(ticket.change_given), "receipt_url": reverse("pos:receipt", args=[ticket.id]),
@@ -455,16 +433,13 @@ def screen_discount_threshold() -> Decimal:
 
 def screen_item(found) -> dict:
     """A sellable line from lookup_code as the screen reads it."""
-    data = _plain(found)
-    return {"variant_id": data.get("variant_id") or data.get("id"), "sku": data.get("sku", ""),
-            "name": data.get("name", ""), "barcode": data.get("barcode") or data.get("ean13") or "",
-            "unit_price": data.get("unit_price") or data.get("price"), "vat_rate": data.get("vat_rate"),
-            "promotion": data.get("promotion") or ""}
+    return {"variant_id": str(found.variant_id), "sku": found.sku, "name": found.name, "barcode": found.barcode,
+            "unit_price": str(found.unit_price), "base_price": str(found.base_price), "vat_rate": str(found.vat_rate),
+            "promotion": ", ".join(found.promotions)}
 
 
 def screen_expected(summary) -> dict[str, Decimal]:
-    expected = _get(summary, "expected", {}) or {}
-    return {k: Decimal(str(v)) for k, v in expected.items()}
+    return {t.method: t.amount for t in summary.expected}
 
 
 def screen_zreport(closing: Closing) -> dict:
@@ -477,6 +452,8 @@ def screen_zreport(closing: Closing) -> dict:
     return {"closing": closing, "session": session, "register": session.register if session else None,
             "cashier": staff.get(session.cashier_id) if session else None, "closed_by": staff.get(closing.closed_by_id),
             "rows": rows, "totals": closing.totals, "grand_totals": closing.grand_totals,
+            "vat_rows": [(f"{Decimal(rate).normalize():f}".replace(".", ","), v)
+                         for rate, v in sorted((closing.totals.get("per_rate") or {}).items(), key=lambda kv: -Decimal(kv[0]))],
             "organisation": core_api.current_organisation(),
             "denominations": sorted(((Decimal(k), n, cents(Decimal(k) * n)) for k, n in (closing.denominations or {}).items()),
                                     reverse=True)}
@@ -484,23 +461,17 @@ def screen_zreport(closing: Closing) -> dict:
 
 def screen_find_ticket(text: str) -> dict | None:
     """A sale ticket by its printed number (`<register code>-<number>`) or id, with its lines
-    and what each may still give back (2 queries)."""
-    text = text.strip().lower()
-    ticket = None
-    qs = Ticket.objects.select_related("register").filter(kind="sale")
-    try:
-        ticket = qs.filter(pk=uuid.UUID(text)).first()
-    except ValueError:
-        code, _, number = text.rpartition("-")
-        if code and number.isdigit() and len(number) <= 9:
-            ticket = qs.filter(register__code=code, number=int(number)).first()
-    if ticket is None:
+    and what each may still give back (4 queries)."""
+    text = text.strip()
+    if not text or len(text) > 100:
+        raise ScreenError("Saisissez le numéro imprimé sur le ticket.", field="number")
+    ticket = selectors.find_ticket(code=text)
+    if ticket is None or ticket.kind != "sale":
         return None
-    from django.db.models import Sum
-
-    lines = list(ticket.lines.annotate(returned=Sum("returned_by__quantity")).order_by("position"))
+    left = selectors.returnable(ticket_id=ticket.id)
+    lines = list(ticket.lines.order_by("position"))
     return {"id": str(ticket.id), "number": str(ticket), "date": ticket.created_at.isoformat(), "total": str(ticket.total),
-            "tenders": list(ticket.tenders.values_list("method", flat=True)),
-            "lines": [{"line_id": l.id, "variant_id": str(l.variant_id), "name": l.name, "sku": l.sku, "quantity": l.quantity,
-                       "returnable": l.quantity + (l.returned or 0), "unit_price": str(cents(l.total / l.quantity)),
-                       "total": str(l.total)} for l in lines]}
+            "tenders": list(ticket.tenders.order_by("position").values_list("method", flat=True)),
+            "lines": [{"line_id": l.id, "variant_id": str(l.variant_id), "name": l.name, "sku": l.sku,
+                       "quantity": l.quantity, "returnable": left.get(l.id, 0),
+                       "unit_price": str(cents(l.total / l.quantity)), "total": str(l.total)} for l in lines]}

@@ -8,12 +8,13 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.test import Client as HttpClient
 
 from tests.factories import catalog as cf
 from tests.factories import inventory as inv
 from tests.factories.core import PersonClientFactory, StaffFactory
-from tests.helpers import assert_num_queries
 
 PIN = "2468"
 
@@ -67,8 +68,11 @@ def test_json_writes_need_the_csrf_token(tenant, till):
 def test_a_scan_finds_the_variant_in_a_few_queries(tenant, till):
     code = till["scarf"].ean13
     till["browser"].get(f"/till/api/lookup?code={code}")  # session and user loaded once
-    with assert_num_queries(6, at_most=True):  # session, user, lookup (one or two), pricing
+    with CaptureQueriesContext(connection) as ctx:
         body = till["browser"].get(f"/till/api/lookup?code={code}").json()
+    queries = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith("SET search_path")]
+    # domain, session, user; the variant by barcode; catalog pricing (variant, price lists, promotions)
+    assert len(queries) <= 7, "\n".join(queries)
     assert body["match"]["variant_id"] == str(till["scarf"].id)
     assert Decimal(body["match"]["unit_price"]) == Decimal("30.00")
     by_name = till["browser"].get("/till/api/lookup?code=Carnet").json()
@@ -184,7 +188,7 @@ def test_opening_and_closing_a_session_with_a_count(tenant, till):
     _ticket(till, tenders=[{"method": "cash", "amount": "50.00"}])
     browser = till["browser"]
     page = browser.get(f"/till/sessions/{till['session'].id}/close/")
-    assert page.status_code == 200 and "150.00" in page.content.decode()  # 100 float + 50 cash
+    assert page.status_code == 200 and "150,00" in page.content.decode()  # 100 float + 50 cash
     response = browser.post(f"/till/sessions/{till['session'].id}/close/", {"d_100": "1", "d_20": "2", "d_5": "1",
                                                                             "d_2": "1", "counted_card": "0"})
     assert response.status_code == 302, response.content.decode()[:500]
@@ -192,7 +196,7 @@ def test_opening_and_closing_a_session_with_a_count(tenant, till):
     assert closing.counted["cash"] == "147.00" and Decimal(closing.difference["cash"]) == Decimal("-3.00")
     assert closing.denominations == {"100.00": 1, "20.00": 2, "5.00": 1, "2.00": 1}
     z = browser.get(response["Location"]).content.decode()
-    assert "Z de caisse" in z and "-3.00" in z
+    assert "Z de caisse" in z and "-3,00" in z
     assert browser.get(f"/till/sessions/{till['session'].id}/").status_code == 404  # closed
     # A new session on the register: choose it and count the float.
     opened = browser.post("/till/", {"register": str(till["register"].id), "d_50": "2", "d_0_50": "4"})
