@@ -55,7 +55,8 @@ def context(data) -> dict:
                       "gross": _money(gross), "promotion_discount": _nonzero(promotion), "discount": _nonzero(discount),
                       "total": _money(line.total), "vat_code": vat_codes.get(Decimal(str(line.vat_rate)), "")})
     vat = [{"code": vat_codes.get(Decimal(str(row.rate)), ""), "rate": _rate(row.rate), "net": _money(row.net),
-            "vat": _money(row.vat), "gross": _money(row.gross)} for row in data.vat]
+            "vat": _money(row.vat), "gross": _money(row.gross)}
+           for row in sorted(data.vat, key=lambda row: -Decimal(str(row.rate)))]
     tenders = [{"label": TENDER_LABELS.get(t.method, t.method), "reference": t.reference,
                 "amount": _money(t.amount), "tendered": _money(t.tendered)} for t in data.tenders]
     r = {

@@ -442,18 +442,27 @@ def screen_expected(summary) -> dict[str, Decimal]:
     return {t.method: t.amount for t in summary.expected}
 
 
+def _dec(value) -> Decimal:
+    return cents(Decimal(str(value or "0")))
+
+
 def screen_zreport(closing: Closing) -> dict:
+    """A closing as the Z page shows it: amounts as Decimals (the template prints them in French)."""
     session = closing.session
     staff = core_api.staff_by_ids(ids=[i for i in (session.cashier_id if session else None, closing.closed_by_id) if i])
     methods = [m for m in ["cash", *NON_CASH] if m in closing.expected or m in closing.counted]
-    rows = [{"label": TENDER_LABELS.get(m, m), "expected": Decimal(str(closing.expected.get(m, "0"))),
-             "counted": Decimal(str(closing.counted.get(m, "0"))), "difference": Decimal(str(closing.difference.get(m, "0")))}
-            for m in methods]
+    rows = [{"label": TENDER_LABELS.get(m, m), "expected": _dec(closing.expected.get(m)),
+             "counted": _dec(closing.counted.get(m)), "difference": _dec(closing.difference.get(m))} for m in methods]
+    t, g = closing.totals or {}, closing.grand_totals or {}
+    totals = {"tickets": t.get("tickets", 0), "returns": t.get("returns", 0), "gross": _dec(t.get("gross")),
+              "net": _dec(t.get("net")), "vat": _dec(t.get("vat"))}
+    vat_rows = [(f"{Decimal(rate).normalize():f}".replace(".", ","),
+                 {"net": _dec(v.get("net")), "vat": _dec(v.get("vat")), "gross": _dec(v.get("gross"))})
+                for rate, v in sorted((t.get("per_rate") or {}).items(), key=lambda kv: -Decimal(kv[0]))]
+    grand = {"gross": _dec(g.get("gross")), "absolute": _dec(g.get("absolute")), "tickets": g.get("tickets", 0)}
     return {"closing": closing, "session": session, "register": session.register if session else None,
             "cashier": staff.get(session.cashier_id) if session else None, "closed_by": staff.get(closing.closed_by_id),
-            "rows": rows, "totals": closing.totals, "grand_totals": closing.grand_totals,
-            "vat_rows": [(f"{Decimal(rate).normalize():f}".replace(".", ","), v)
-                         for rate, v in sorted((closing.totals.get("per_rate") or {}).items(), key=lambda kv: -Decimal(kv[0]))],
+            "rows": rows, "totals": totals, "grand_totals": grand, "vat_rows": vat_rows,
             "organisation": core_api.current_organisation(),
             "denominations": sorted(((Decimal(k), n, cents(Decimal(k) * n)) for k, n in (closing.denominations or {}).items()),
                                     reverse=True)}

@@ -17,6 +17,7 @@ function blank() {
 }
 let state = loadDraft() || blank();
 let busy = false;
+let scans = Promise.resolve();
 
 function loadDraft() { try { return JSON.parse(localStorage.getItem(DRAFT_KEY)); } catch (e) { return null; } }
 function saveDraft() { localStorage.setItem(DRAFT_KEY, JSON.stringify(state)); }
@@ -332,7 +333,7 @@ function resend() {
 $("scan-form").addEventListener("submit", (e) => {
   e.preventDefault();
   const text = scan.value.trim(); scan.value = "";
-  if (text) lookup(text);
+  if (text) scans = scans.then(() => lookup(text));  // one after the other: lines keep the scanning order
   else if (covered()) complete();
 });
 $("lines").addEventListener("click", (e) => {
