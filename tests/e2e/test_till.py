@@ -6,6 +6,7 @@ Screenshots of the till, the receipt and the Z report go to docs/screenshots/ wi
 UPDATE_SCREENSHOTS=1 (docs/till.md shows them), else to a temporary folder."""
 from __future__ import annotations
 
+import http.client
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -252,3 +253,64 @@ def test_a_cashiers_day(shop, committed_tenant, tmp_path):
             browser.close()
     for name in ("till-open", "till-sale", "till-receipt", "till-return", "till-close", "till-z-report"):
         assert (shots / f"{name}.png").stat().st_size > 15_000, name  # a real page, not a blank one
+
+
+def test_a_ticket_completed_while_the_server_does_not_answer_is_kept_and_counted_once(shop, committed_tenant):
+    """The network drops twice: once before the request reaches the server, once after the
+    server committed the ticket but before its answer arrives. Both tickets wait in the page's
+    localStorage and are resent with their UUID: the server holds exactly two tickets."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from contexts.pos.models import Ticket
+    from contexts.pos.services import sessions
+
+    session = sessions.open_session(register_id=shop["register"].id, cashier_id=shop["cashier"].pk,
+                                    opening_float=Decimal("50.00"))
+    scarf, hat, _ = shop["variants"]
+    with _LiveServer() as server, sync_playwright() as p:
+        base = f"http://gamma.localhost:{server.port}"
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1024, "height": 768}, locale="fr-FR")
+            page.goto(f"{base}/admin/login/?next=/till/")
+            page.fill("input[name=username]", "camille")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit], input[type=submit]")
+            page.wait_for_url(f"{base}/till/sessions/{session.id}/")  # straight back to the open session
+
+            def sell(variant, lose):
+                page.route("**/till/api/tickets", lose)
+                page.keyboard.type(variant.ean13)
+                page.keyboard.press("Enter")
+                expect(page.locator("#lines tbody tr")).to_have_count(1)
+                page.keyboard.press("F5")
+                page.keyboard.press("Enter")  # the exact amount, proposed
+                expect(page.locator("#flash")).to_contain_text("gardé sur ce poste")
+                page.unroute("**/till/api/tickets")
+
+            sell(scarf, lambda route: route.abort())  # never reached the server
+
+            def answer_lost(route):
+                # The request reaches the server (sent from here: Playwright's own client cannot
+                # resolve *.localhost), which completes the ticket... and its answer is lost.
+                request = route.request
+                conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+                headers = {k: v for k, v in request.headers.items() if k.lower() not in ("content-length",)}
+                conn.request("POST", "/till/api/tickets", body=request.post_data_buffer,
+                             headers={**headers, "Host": f"gamma.localhost:{server.port}"})
+                assert conn.getresponse().status == 201
+                conn.close()
+                route.abort()
+
+            sell(hat, answer_lost)
+            expect(page.locator("#pending")).to_contain_text("2 ticket(s) en attente")
+            assert len(page.evaluate("JSON.parse(localStorage.getItem('comptoir.till.pending'))")) == 2
+            assert _db(committed_tenant, lambda: Ticket.objects.filter(session=session).count()) == 1
+
+            page.evaluate("window.dispatchEvent(new Event('online'))")  # the network is back
+            expect(page.locator("#pending")).to_be_hidden()
+            assert page.evaluate("JSON.parse(localStorage.getItem('comptoir.till.pending'))") == []
+        finally:
+            browser.close()
+    sold = _db(committed_tenant, lambda: sorted(Ticket.objects.filter(session=session).values_list("number", "total")))
+    assert sold == [(1, Decimal("19.90")), (2, Decimal("39.90"))]  # the hat first: its ticket was committed first
