@@ -285,6 +285,9 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "contexts.commercial.models.OrderStatus",
         "PaymentStatusEnum": "contexts.finance.models.PaymentStatus",
         "PaymentMethodEnum": "contexts.finance.models.PaymentMethod",
+        "TicketKindEnum": "contexts.pos.models.TicketKind",
+        "ClosingKindEnum": "contexts.pos.models.ClosingKind",
+        "ShopClosingKindEnum": [("day", "Clôture journalière"), ("month", "Clôture mensuelle"), ("year", "Clôture annuelle")],
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

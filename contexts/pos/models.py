@@ -42,7 +42,7 @@ class Shop(models.Model):
 class PosSettings(models.Model):
     """The tenant's till settings (one row)."""
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    id = models.PositiveSmallIntegerField(verbose_name="identifiant", primary_key=True, default=1, editable=False)
     discount_approval_percent = models.DecimalField(
         verbose_name="remise soumise à un responsable au-delà de (%)", max_digits=5, decimal_places=2, default=10)
 
@@ -283,10 +283,10 @@ class JournalHead(models.Model):
     """The end of the chain (one row, locked FOR UPDATE to append): last entry and the
     perpetual grand totals. Not evidence itself: every entry carries the totals it ended with."""
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
-    last_seq = models.PositiveBigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64)
-    grand_totals = models.JSONField(default=dict)
+    id = models.PositiveSmallIntegerField(verbose_name="identifiant", primary_key=True, default=1, editable=False)
+    last_seq = models.PositiveBigIntegerField(verbose_name="dernière entrée", default=0)
+    last_hash = models.CharField(verbose_name="empreinte de la dernière entrée", max_length=64)
+    grand_totals = models.JSONField(verbose_name="grands totaux perpétuels", default=dict)
 
     class Meta:
         verbose_name = "tête du journal"

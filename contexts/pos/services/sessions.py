@@ -54,10 +54,11 @@ def close_session(*, session_id, counted: dict[str, Decimal] | None, closed_by_i
         parsed = closings.parse_counted(counted)
         if denoms and parsed.get(TenderMethod.CASH) != denom_total:
             raise InvalidInput("The cash counted differs from the sum of the denominations.", field="counted.cash")
-        try:
-            closed_by_id = int(closed_by_id)
-        except (TypeError, ValueError):
-            raise InvalidInput("Not a user id.", field="closed_by_id")
+        if closed_by_id is not None:  # None: an integration's API key
+            try:
+                closed_by_id = int(closed_by_id)
+            except (TypeError, ValueError):
+                raise InvalidInput("Not a user id.", field="closed_by_id")
     at = at or timezone.now()
     with transaction.atomic():
         session = CashierSession.objects.select_for_update().select_related("register").filter(pk=session_id).first()

@@ -191,7 +191,10 @@ def _next_number(register_id) -> int:
         return cursor.fetchone()[0]
 
 
-def _user_id(value, field: str) -> int:
+def _user_id(value, field: str) -> int | None:
+    """A staff user's id; None (an integration's API key) means the session's cashier."""
+    if value is None:
+        return None
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -270,6 +273,7 @@ def complete_ticket(*, session_id, uuid, cashier_id, lines: list[dict], tenders:
         with transaction.atomic():
             session = _open_session(session_id)
             register = session.register
+            cashier_id = cashier_id if cashier_id is not None else session.cashier_id
             if customer is not None and core_api.client_summary(client_id=customer) is None:
                 raise InvalidInput("No such client.", field="customer_id")
             priced = catalog_api.prices(lines=[(v, q) for v, q, _ in wanted], channel="shop", at=at)
@@ -371,6 +375,7 @@ def return_items(*, session_id, uuid, cashier_id, original_ticket_id=None, lines
         with transaction.atomic():
             session = _open_session(session_id)
             register = session.register
+            cashier_id = cashier_id if cashier_id is not None else session.cashier_id
             if original_id is not None:
                 rows, original = _lines_from_original(original_id, lines)
             else:
@@ -390,8 +395,9 @@ def return_items(*, session_id, uuid, cashier_id, original_ticket_id=None, lines
                             created_at=at, business_date=timezone.localdate(at))
             _write(ticket=ticket, lines=rows, tenders=applied, at=at,
                    entry_kind=EntryKind.VOID if kind == TicketKind.VOID else EntryKind.RETURN, register_code=register.code)
-            if refund_method == TenderMethod.STORE_CREDIT:
-                StoreCredit.objects.create(code=applied[0].reference, amount=-total, remaining=-total, issued_by_ticket=ticket)
+            for t in applied:  # a refund as store credit (chosen, or to an original store credit) issues a new one
+                if t.method == TenderMethod.STORE_CREDIT:
+                    StoreCredit.objects.create(code=t.reference, amount=-t.amount, remaining=-t.amount, issued_by_ticket=ticket)
             eventbus.publish(TicketReturned(
                 ticket_id=ticket.id, original_ticket_id=original.id if original else None, register_id=register.pk,
                 location_id=register.location_id, number=number, kind=kind, customer_id=ticket.customer_id, total=total,
@@ -475,13 +481,16 @@ def _lines_without_ticket(lines, at) -> list[TicketLine]:
     return rows
 
 
+def _credit_code() -> str:
+    return "AV" + secrets.token_hex(5).upper()
+
+
 def _refund_tenders(total: Decimal, refund_method: str, original: Ticket | None) -> list[_Tender]:
     """Refund tenders (negative amounts) adding up to `total` (negative)."""
     if not total:
         return []
     if refund_method == TenderMethod.STORE_CREDIT:
-        code = "AV" + secrets.token_hex(5).upper()
-        return [_Tender(TenderMethod.STORE_CREDIT, total, total, code)]
+        return [_Tender(TenderMethod.STORE_CREDIT, total, total, _credit_code())]
     if refund_method != "original":
         return [_Tender(refund_method, total, total, "")]
     # Over the original tenders in order, each up to what it paid less what was refunded on it.
@@ -495,6 +504,8 @@ def _refund_tenders(total: Decimal, refund_method: str, original: Ticket | None)
         take = max(min(room, left), Decimal(0))
         refunded[method] = refunded.get(method, Decimal(0)) + take
         if take:
+            if method == TenderMethod.STORE_CREDIT:
+                reference = _credit_code()
             out.append(_Tender(method, -take, -take, reference))
             left -= take
         if not left:
@@ -532,7 +543,7 @@ def record_duplicate_print(*, ticket_id, by_id, at: datetime.datetime | None = N
     """A duplicate of a receipt was printed: journaled; returns how many duplicates were printed
     (this one included)."""
     ticket_id = as_uuid(ticket_id, "ticket_id")
-    by_id = _user_id(by_id, "by_id")
+    by_id = _user_id(by_id, "by_id") if by_id is not None else None
     at = at or timezone.now()
     with transaction.atomic():
         ticket = Ticket.objects.select_related("register").filter(pk=ticket_id).first()

@@ -119,3 +119,42 @@ def test_duplicates_are_counted_and_journaled(till):
     assert tickets.record_duplicate_print(ticket_id=ticket.id, by_id=sess.cashier_id) == 1
     assert tickets.record_duplicate_print(ticket_id=ticket.id, by_id=sess.cashier_id) == 2
     assert JournalEntry.objects.filter(kind="duplicate").count() == 2
+
+
+def test_a_store_credit_pays_a_later_ticket_once(till):
+    reg, sess = till
+    scarf = f.stocked_variant(reg.location_id, price="29.90")
+    ret = tickets.return_items(session_id=sess.id, uuid=uuid.uuid4(), cashier_id=sess.cashier_id,
+                               lines=[{"variant_id": scarf.id, "quantity": 1}], refund_method="store_credit",
+                               approved_by_id=f.manager().pk)
+    code = ret.store_credits.get().code
+    paid = f.sale(sess, [(scarf, 1)], tenders=[{"method": "store_credit", "amount": "29.90", "reference": code}])
+    assert paid.total == Decimal("29.90")
+    with pytest.raises(InvalidInput) as err:
+        f.sale(sess, [(scarf, 1)], tenders=[{"method": "store_credit", "amount": "29.90", "reference": code}])
+    assert err.value.field == "tenders[0].reference"
+    again = tickets.return_items(session_id=sess.id, uuid=uuid.uuid4(), cashier_id=sess.cashier_id,
+                                 original_ticket_id=paid.id, lines=[{"variant_id": scarf.id, "quantity": 1}],
+                                 refund_method="original")
+    fresh = again.store_credits.get()
+    assert fresh.code != code and fresh.remaining == Decimal("29.90")
+
+
+def test_a_void_reverses_what_is_left_and_needs_a_manager(till):
+    reg, sess = till
+    scarf = f.stocked_variant(reg.location_id, quantity=5, price="10.00")
+    sale = f.sale(sess, [(scarf, 3)], tenders=[{"method": "cash", "amount": "30.00"}])
+    tickets.return_items(session_id=sess.id, uuid=uuid.uuid4(), cashier_id=sess.cashier_id, original_ticket_id=sale.id,
+                         lines=[{"variant_id": scarf.id, "quantity": 1}], refund_method="cash")
+    with pytest.raises(ApprovalRequired):
+        tickets.void_ticket(session_id=sess.id, uuid=uuid.uuid4(), cashier_id=sess.cashier_id, ticket_id=sale.id,
+                            approved_by_id=None)
+    void = tickets.void_ticket(session_id=sess.id, uuid=uuid.uuid4(), cashier_id=sess.cashier_id, ticket_id=sale.id,
+                               approved_by_id=f.manager().pk)
+    assert void.kind == "void" and void.total == Decimal("-20.00")
+    assert inventory_api.availability(variant_ids=[scarf.id], location_id=reg.location_id)[scarf.id].on_hand == 5
+    from contexts.pos.services._common import InvalidState
+
+    with pytest.raises(InvalidState):
+        tickets.void_ticket(session_id=sess.id, uuid=uuid.uuid4(), cashier_id=sess.cashier_id, ticket_id=sale.id,
+                            approved_by_id=f.manager().pk)
