@@ -14,7 +14,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +29,7 @@ from crm.rest.errors import DomainError
 
 LOGIN_URL = "/admin/login/"
 TILL_ROLES = {"cashier", "manager", "admin", "owner"}
+MANAGER_ROLES = {"manager", "admin", "owner"}  # may take over another cashier's session
 APPROVAL_SALT = "comptoir.pos.approval"
 APPROVAL_MAX_AGE = 12 * 3600  # a ticket kept offline is resent with its approval within the day
 MAX_BODY = 256 * 1024
@@ -192,6 +193,9 @@ def _open_session_of(request, session_id) -> CashierSession:
         raise Http404("Session inconnue.")
     if session.status != SessionStatus.OPEN:
         raise Http404("Session clôturée.")
+    user = request.user
+    if session.cashier_id != user.pk and not (user.is_superuser or user.role in MANAGER_ROLES):
+        raise PermissionDenied("Cette session est celle d'un autre caissier.")
     return session
 
 
@@ -359,13 +363,24 @@ def _ticket_answer(ticket) -> JsonResponse:
     }, status=status)
 
 
+def _session_for(request, data) -> uuid.UUID:
+    """The session a ticket is sent to: the cashier's own, or any for a manager (one query)."""
+    session_id = _uuid(data.get("session_id"), "session_id")
+    user = request.user
+    if not (user.is_superuser or user.role in MANAGER_ROLES):
+        owner = CashierSession.objects.filter(pk=session_id).values_list("cashier_id", flat=True).first()
+        if owner is not None and owner != user.pk:
+            raise ScreenError("Cette session est celle d'un autre caissier.", field="session_id")
+    return session_id
+
+
 @till_json
 @require_POST
 def api_tickets(request):
     """Completes a ticket (idempotent by its client-generated UUID: a resend answers the same ticket)."""
     data = _body(request)
     ticket = tickets.complete_ticket(
-        session_id=_uuid(data.get("session_id"), "session_id"), uuid=_uuid(data.get("uuid"), "uuid"),
+        session_id=_session_for(request, data), uuid=_uuid(data.get("uuid"), "uuid"),
         cashier_id=request.user.pk, lines=_lines(data), tenders=_tenders(data),
         customer_id=_uuid(data["customer_id"], "customer_id") if data.get("customer_id") else None,
         ticket_discount=_amount(data["ticket_discount"], "ticket_discount") if data.get("ticket_discount") else None,
@@ -394,7 +409,7 @@ def api_returns(request):
     if refund_method not in ("original", "store_credit"):
         raise ScreenError("Remboursement : moyen d'origine ou avoir.", field="refund_method")
     ticket = tickets.return_items(
-        session_id=_uuid(data.get("session_id"), "session_id"), uuid=_uuid(data.get("uuid"), "uuid"),
+        session_id=_session_for(request, data), uuid=_uuid(data.get("uuid"), "uuid"),
         cashier_id=request.user.pk, original_ticket_id=_uuid(original, "original_ticket_id") if original else None,
         lines=_lines(data), refund_method=refund_method,
         approved_by_id=_approved_by(data.get("approval"), cashier_id=request.user.pk, purpose="return"),

@@ -58,6 +58,16 @@ def test_a_viewer_or_a_stranger_cannot_use_the_till(tenant, till):
     assert anonymous.post("/till/api/tickets", {}, content_type="application/json").status_code in (401, 403)
 
 
+def test_another_cashiers_session_is_theirs_but_a_manager_may_take_over(tenant, till):
+    other = HttpClient(SERVER_NAME="alpha.testserver")
+    other.force_login(StaffFactory(role="cashier"))
+    assert other.get(f"/till/sessions/{till['session'].id}/").status_code == 403
+    assert other.get(f"/till/sessions/{till['session'].id}/close/").status_code == 403
+    boss = HttpClient(SERVER_NAME="alpha.testserver")
+    boss.force_login(till["manager"])
+    assert boss.get(f"/till/sessions/{till['session'].id}/close/").status_code == 200
+
+
 def test_json_writes_need_the_csrf_token(tenant, till):
     strict = HttpClient(SERVER_NAME="alpha.testserver", enforce_csrf_checks=True)
     strict.force_login(till["cashier"])
@@ -130,12 +140,21 @@ def test_a_big_discount_needs_a_managers_signed_approval(tenant, till):
 def test_another_cashier_cannot_reuse_an_approval(tenant, till):
     granted = till["browser"].post("/till/api/approvals", {"pin": PIN}, content_type="application/json").json()
     other = HttpClient(SERVER_NAME="alpha.testserver")
-    other.force_login(StaffFactory(role="cashier"))
+    other_user = StaffFactory(role="cashier")
+    other.force_login(other_user)
     body = {"uuid": str(uuid.uuid4()), "session_id": str(till["session"].id), "approval": granted["approval"],
             "lines": [{"variant_id": str(till["scarf"].id), "quantity": 1}], "tenders": [{"method": "cash", "amount": "20"}],
             "ticket_discount": "10.00"}
+    from contexts.pos.services import registers, sessions
+
+    own = registers.create_register(name="Caisse B", code="lyon-b", location_id=till["location"].id)
+    body["session_id"] = str(sessions.open_session(register_id=own.id, cashier_id=other_user.pk,
+                                                   opening_float=Decimal("0")).id)
     response = other.post("/till/api/tickets", body, content_type="application/json")
     assert response.status_code == 400 and "approval" in response.json()["error"]["fields"]
+    body["session_id"] = str(till["session"].id)  # nor may they sell on another cashier's session
+    response = other.post("/till/api/tickets", body, content_type="application/json")
+    assert response.status_code == 400 and "session_id" in response.json()["error"]["fields"]
 
 
 def test_customer_search_by_name_email_or_phone(tenant, till):
