@@ -328,7 +328,12 @@ def api_approve(request):
     purpose = data.get("purpose") or "discount"
     if purpose not in ("discount", "return"):
         raise ScreenError("Opération inconnue.", field="purpose")
-    manager_id = managers.check_manager_pin(pin=str(data.get("pin") or ""))
+    try:
+        manager_id = managers.check_manager_pin(pin=str(data.get("pin") or ""))
+    except DomainError as exc:
+        if exc.code == "too_many_attempts":
+            return _error(exc.status_code, exc.code, "Trop de codes erronés : réessayez dans quelques minutes.", "pin")
+        raise
     if manager_id is None:
         return _error(403, "approval_refused", "Code responsable incorrect.", "pin")
     manager = core_api.staff_by_ids(ids=[manager_id]).get(manager_id)

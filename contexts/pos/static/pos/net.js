@@ -13,11 +13,32 @@ export function newUuid() {
 }
 
 export class Unreachable extends Error {}
+// The services answer in English for API clients: the till says it in French, by field.
+const FRENCH = [
+  [/^tenders/, "Les paiements ne couvrent pas le total, ou un moyen de paiement est mal renseigné"],
+  [/^discount$/, "Remise au-delà du seuil : l'accord d'un responsable est nécessaire"],
+  [/^approved_by_id$/, "L'accord d'un responsable est nécessaire"],
+  [/^approval$/, null], [/^pin$/, null], [/^body$/, null],
+  [/^session_id$/, "Session de caisse clôturée ou inconnue : rouvrez une session"],
+  [/^lines\[\d+\]\.variant_id$/, "Article inconnu ou retiré de la vente"],
+  [/^lines\[\d+\]\.quantity$/, "Quantité invalide"],
+  [/^lines\[\d+\]\.discount$/, "La remise dépasse le montant de la ligne"],
+  [/^lines/, "Ligne invalide"],
+  [/^ticket_discount$/, "La remise sur le ticket dépasse le total"],
+  [/^customer_id$/, "Client inconnu"],
+  [/^original_ticket_id$/, "Ticket d'origine introuvable, ou ce n'est pas une vente"],
+  [/^refund_method$/, "Choisissez le mode de remboursement"],
+];
+function french(field, message) {
+  for (const [pattern, text] of FRENCH) if (field && pattern.test(field)) return text ? `${text} (${message})` : message;
+  return message;
+}
 export class Refused extends Error {
   constructor(status, body) {
     const err = body?.error || {};
-    super(err.message || `Refusé (${status})`);
-    this.status = status; this.code = err.code; this.fields = err.fields || {};
+    const field = Object.keys(err.fields || {})[0];
+    super(french(field, err.message || `Refusé (${status})`));
+    this.status = status; this.code = err.code; this.fields = err.fields || {}; this.field = field;
   }
 }
 

@@ -80,8 +80,7 @@ async function doReturn() {
       approval = await askPin(e.message);
       if (approval) { $("do-return").disabled = false; return doReturn(); }
     } else {
-      const field = Object.keys(e.fields || {})[0];
-      flash(`Retour refusé : ${e.message}${field ? ` (${field})` : ""}`);
+      flash(`Retour refusé : ${e.message}`);
     }
   } finally { $("do-return").disabled = false; }
 }

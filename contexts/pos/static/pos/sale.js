@@ -312,8 +312,7 @@ async function complete() {
       if (ok) { state.approval = ok.approval; state.approver = ok.manager; busy = false; render(); return complete(); }
       flash("Remise non accordée : modifiez-la (F3 / F4).");
     } else {
-      const field = Object.keys(e.fields || {})[0];
-      flash(`Ticket refusé : ${e.message}${field ? ` (${field})` : ""}`);
+      flash(`Ticket refusé : ${e.message}`);
       if (e.fields?.tenders) state.tenders = [];
     }
   } finally {
