@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/lookup", views.api_lookup, name="api_lookup"),
     path("api/customers", views.api_customers, name="api_customers"),
     path("api/approvals", views.api_approve, name="api_approve"),
+    path("api/quote", views.api_quote, name="api_quote"),
     path("api/tickets", views.api_tickets, name="api_tickets"),
     path("api/tickets/find", views.api_find_ticket, name="api_find_ticket"),
     path("api/returns", views.api_returns, name="api_returns"),

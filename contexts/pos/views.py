@@ -341,6 +341,21 @@ def api_approve(request):
                          "manager": manager.display_name if manager else ""})
 
 
+@till_json
+@require_POST
+def api_quote(request):
+    """Prices the lines being rung up as the ticket will be (catalog pricing, promotions by
+    quantity included), so the screen shows the total the server will charge."""
+    data = _body(request)
+    wanted = []
+    for i, line in enumerate(_lines(data)):
+        quantity = line.get("quantity")
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= 100000:
+            raise ScreenError("Quantité invalide.", field=f"lines[{i}].quantity")
+        wanted.append((_uuid(line.get("variant_id"), f"lines[{i}].variant_id"), quantity))
+    return JsonResponse({"lines": screen_quote(wanted)})
+
+
 def _lines(data) -> list[dict]:
     lines = data.get("lines")
     if not isinstance(lines, list) or not lines:
@@ -486,6 +501,21 @@ def screen_zreport(closing: Closing) -> dict:
             "organisation": core_api.current_organisation(),
             "denominations": sorted(((Decimal(k), n, cents(Decimal(k) * n)) for k, n in (closing.denominations or {}).items()),
                                     reverse=True)}
+
+
+def screen_quote(lines: list[tuple[uuid.UUID, int]]) -> list[dict]:
+    """Catalog pricing of (variant, quantity) lines for the shop channel, as complete_ticket
+    prices them (one call, a fixed number of queries)."""
+    from contexts.catalog import api as catalog_api
+
+    known = catalog_api.variants_by_ids(ids={v for v, _ in lines})
+    for i, (variant_id, _) in enumerate(lines):
+        if variant_id not in known:
+            raise ScreenError("Article inconnu.", field=f"lines[{i}].variant_id")
+    priced = catalog_api.prices(lines=lines, channel="shop")
+    return [{"variant_id": str(p.variant_id), "quantity": p.quantity, "unit_price": str(cents(p.unit_price)),
+             "promotion": str(cents(p.discount)), "total": str(cents(p.total)),
+             "promotions": [a.name for a in p.promotions]} for p in priced]
 
 
 def screen_find_ticket(text: str) -> dict | None:

@@ -224,3 +224,21 @@ def test_opening_and_closing_a_session_with_a_count(tenant, till):
     assert session.opening_float == Decimal("102.00")
     bad = browser.post("/till/", {"register": str(till["register"].id), "d_50": "-1"})
     assert bad.status_code == 400
+
+
+def test_the_quote_prices_lines_as_the_ticket_will_three_for_two(tenant, till):
+    """A '3 for 2' counts only from the third unit: the screen's total comes from the server."""
+    from contexts.catalog.models import Promotion
+    from contexts.pos.models import Ticket
+
+    Promotion.objects.create(name="3 pour 2", kind="bxgy", buy_quantity=2, free_quantity=1)
+    lines = [{"variant_id": str(till["scarf"].id), "quantity": 3}, {"variant_id": str(till["book"].id), "quantity": 1}]
+    quote = till["browser"].post("/till/api/quote", {"lines": lines}, content_type="application/json").json()["lines"]
+    assert [(q["total"], q["promotion"], q["promotions"]) for q in quote] == [("60.00", "30.00", ["3 pour 2"]),
+                                                                             ("10.00", "0.00", [])]
+    sold = _ticket(till, lines=lines, tenders=[{"method": "cash", "amount": "70.00"}])
+    assert sold.status_code == 201, sold.content
+    assert Ticket.objects.get(pk=sold.json()["id"]).total == Decimal("70.00")
+    bad = till["browser"].post("/till/api/quote", {"lines": [{"variant_id": str(uuid.uuid4()), "quantity": 1}]},
+                               content_type="application/json")
+    assert bad.status_code == 400 and "lines[0].variant_id" in bad.json()["error"]["fields"]

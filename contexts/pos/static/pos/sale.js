@@ -5,7 +5,7 @@ import { Refused, Unreachable, call, enqueue, flush, newUuid, pending } from "./
 const root = document.getElementById("till");
 const SESSION = root.dataset.session;
 const URLS = { lookup: root.dataset.lookupUrl, customers: root.dataset.customersUrl, approve: root.dataset.approveUrl,
-               ticket: root.dataset.ticketUrl };
+               ticket: root.dataset.ticketUrl, quote: root.dataset.quoteUrl };
 const THRESHOLD = parseFloat(root.dataset.threshold || "10");  // percent (display only: the server decides)
 const DRAFT_KEY = `comptoir.till.${SESSION}.draft`;
 const METHODS = { cash: "Espèces", card: "Carte bancaire", cheque: "Chèque", voucher: "Bon d'achat", store_credit: "Avoir client" };
@@ -23,7 +23,10 @@ function loadDraft() { try { return JSON.parse(localStorage.getItem(DRAFT_KEY));
 function saveDraft() { localStorage.setItem(DRAFT_KEY, JSON.stringify(state)); }
 
 // --- arithmetic (cents) ----------------------------------------------------------------------
-const lineGross = (l) => l.unit * l.qty;
+// A line's amount after promotions: the server's quote for this quantity when it came back,
+// else the scanned unit price (after promotions for one unit) times the quantity.
+const quoted = (l) => l.quote && l.quote.qty === l.qty;
+const lineGross = (l) => (quoted(l) ? l.quote.total : l.unit * l.qty);
 const lineTotal = (l) => lineGross(l) - (l.discount || 0);
 function totals() {
   const subtotal = state.lines.reduce((s, l) => s + lineTotal(l), 0);
@@ -44,7 +47,7 @@ function render() {
     <tr class="${i === state.selected ? "sel" : ""}" data-index="${i}">
       <td><div class="name">${esc(l.name)}</div><div class="sku">${esc(l.sku)}${l.barcode ? " · " + esc(l.barcode) : ""}</div>
         ${l.promotion ? `<div class="promo">${esc(l.promotion)}</div>` : ""}</td>
-      <td class="n">${euros(l.unit)}</td>
+      <td class="n">${euros(quoted(l) ? l.quote.base : l.unit)}${quoted(l) && l.quote.promo ? `<div class="promo">−${euros(l.quote.promo)}</div>` : ""}</td>
       <td class="n">${l.qty}</td>
       <td class="n disc">${l.discount ? "−" + euros(l.discount) : ""}</td>
       <td class="n"><b>${euros(lineTotal(l))}</b></td>
@@ -72,6 +75,31 @@ function render() {
   else $("customer").innerHTML = "Client non renseigné<small>Facultatif : fidélité, facture, historique</small>";
   renderPending();
   saveDraft();
+  requote();
+}
+
+// Prices the lines as the server will (promotions by quantity): the total shown is the one charged.
+let quoteTimer;
+function requote() {
+  const stale = state.lines.filter((l) => !quoted(l));
+  if (!stale.length) return;
+  clearTimeout(quoteTimer);
+  quoteTimer = setTimeout(async () => {
+    const lines = state.lines.map((l) => ({ variant_id: l.variant_id, quantity: l.qty }));
+    try {
+      const res = await call(URLS.quote, { method: "POST", body: { lines } });
+      let changed = false;
+      res.lines.forEach((q, i) => {
+        const l = state.lines[i];
+        if (!l || l.variant_id !== q.variant_id || l.qty !== q.quantity) return;  // the ticket moved on meanwhile
+        l.quote = { qty: q.quantity, total: toCents(q.total), base: toCents(q.unit_price), promo: toCents(q.promotion) };
+        l.promotion = q.promotions.join(", ");
+        if (l.discount > l.quote.total) l.discount = 0;
+        changed = true;
+      });
+      if (changed) render();
+    } catch (e) { /* offline: the scanned prices stay */ }
+  }, 120);
 }
 
 function renderPending() {
