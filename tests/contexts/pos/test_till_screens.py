@@ -242,3 +242,19 @@ def test_the_quote_prices_lines_as_the_ticket_will_three_for_two(tenant, till):
     bad = till["browser"].post("/till/api/quote", {"lines": [{"variant_id": str(uuid.uuid4()), "quantity": 1}]},
                                content_type="application/json")
     assert bad.status_code == 400 and "lines[0].variant_id" in bad.json()["error"]["fields"]
+
+
+def test_a_refund_as_store_credit_prints_the_credit_code(tenant, till):
+    from contexts.pos.models import StoreCredit
+
+    sold = _ticket(till, tenders=[{"method": "card", "amount": "50.00", "reference": "AUT-1"}]).json()
+    found = till["browser"].get(f"/till/api/tickets/find?number={sold['number']}").json()
+    body = {"uuid": str(uuid.uuid4()), "session_id": str(till["session"].id), "original_ticket_id": found["id"],
+            "lines": [{"line_id": found["lines"][0]["line_id"], "quantity": 1}], "refund_method": "store_credit"}
+    returned = till["browser"].post("/till/api/returns", body, content_type="application/json").json()
+    credit = StoreCredit.objects.get(issued_by_ticket_id=returned["id"])
+    page = till["browser"].get(returned["receipt_url"]).content.decode()
+    assert "RETOUR" in page and f"AVOIR {credit.code}" in page and "REMBOURSÉ" in page
+    bad = dict(body, uuid=str(uuid.uuid4()), refund_method="bitcoin")
+    response = till["browser"].post("/till/api/returns", bad, content_type="application/json")
+    assert response.status_code == 400 and "refund_method" in response.json()["error"]["fields"]
