@@ -55,6 +55,9 @@ class PosSettings(models.Model):
                                    name="pos_settings_percent_range"),
         ]
 
+    def __str__(self):
+        return "Réglages de caisse"
+
 
 class Register(models.Model):
     id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)

@@ -88,6 +88,22 @@ def verify_journal() -> IntegrityReport:
         if ticket_id not in tickets:
             problem(seq, f"ticket {ticket_id} was journaled but its row is gone (deleted)")
 
+    # Gapless numbers per register, up to its counter: a deleted ticket shows even when the
+    # journal's tail was cut with it.
+    from contexts.pos.models import Register
+
+    numbers: dict = {}
+    for t in tickets.values():
+        numbers.setdefault(t.register_id, {})[t.number] = t
+    for register_id, code, last in Register.objects.values_list("id", "code", "last_number"):
+        mine = numbers.get(register_id, {})
+        for n in range(1, last + 1):
+            if n not in mine:
+                after = next((mine[k] for k in sorted(mine) if k > n), None)
+                problem(after.journal_seq if after else expected_seq,
+                        f"ticket {code}-{n:06d} is missing (numbers run to {last})")
+                break
+
     closings = {str(c.id): c for c in Closing.objects.all()}
     for closing_id, closing in closings.items():
         found = closing_entries.get(closing_id)

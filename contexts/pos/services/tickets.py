@@ -172,7 +172,10 @@ def tender_breakdown(tenders) -> dict[str, Decimal]:
 # --- shared steps ----------------------------------------------------------------------------------
 
 def _open_session(session_id) -> CashierSession:
-    session = CashierSession.objects.select_related("register").filter(pk=as_uuid(session_id, "session_id")).first()
+    """The open session, its row locked until commit (FOR NO KEY UPDATE): its Z, which locks it
+    FOR UPDATE, waits for the tickets being written and counts them all."""
+    session = (CashierSession.objects.select_related("register").select_for_update(no_key=True, of=("self",))
+               .filter(pk=as_uuid(session_id, "session_id")).first())
     if session is None:
         raise NotFound("No such session.", field="session_id")
     if session.status != SessionStatus.OPEN:
@@ -201,9 +204,14 @@ def _user_id(value, field: str) -> int | None:
         raise InvalidInput("Not a user id.", field=field)
 
 
-def _existing(ticket_uuid) -> Ticket | None:
+def _existing(ticket_uuid, kinds: tuple[str, ...] = (TicketKind.SALE,)) -> Ticket | None:
+    """The ticket a till already sent with this UUID (a resubmission), if any. The same UUID on
+    another kind of ticket is a client's bug, refused naming `uuid`."""
     ticket = Ticket.objects.filter(uuid=ticket_uuid).first()
     if ticket is not None:
+        if ticket.kind not in kinds:
+            raise InvalidInput(f"This UUID is the one of ticket {ticket.pk} ({ticket.kind}).", field="uuid",
+                               code="idempotency_key_reused")
         ticket.replayed = True
     return ticket
 
@@ -368,7 +376,7 @@ def return_items(*, session_id, uuid, cashier_id, original_ticket_id=None, lines
             raise ApprovalRequired(f"{what} needs a manager's approval.", field="approved_by_id")
         approver = require_manager(approved_by_id, message="Only a manager may approve this.")
     at = at or timezone.now()
-    existing = _existing(ticket_uuid)
+    existing = _existing(ticket_uuid, (kind,))
     if existing is not None:
         return existing
     try:
@@ -405,7 +413,7 @@ def return_items(*, session_id, uuid, cashier_id, original_ticket_id=None, lines
                 items=tuple({"variant_id": str(r.variant_id), "quantity": r.quantity, "total": str(r.total)} for r in rows)))
             return ticket
     except IntegrityError:
-        existing = _existing(ticket_uuid)
+        existing = _existing(ticket_uuid, (kind,))
         if existing is not None:
             return existing
         raise
@@ -521,7 +529,7 @@ def void_ticket(*, session_id, uuid, cashier_id, ticket_id, approved_by_id, at: 
     ticket_id = as_uuid(ticket_id, "ticket_id")
     lines = [{"line_id": lid, "quantity": q} for lid, q in _remaining_quantities(ticket_id).items() if q > 0]
     if not lines:
-        existing = _existing(as_uuid(uuid, "uuid"))
+        existing = _existing(as_uuid(uuid, "uuid"), (TicketKind.VOID,))
         if existing is not None:
             return existing
         raise InvalidState("Nothing is left to void on this ticket.", field="ticket_id")

@@ -62,3 +62,26 @@ def test_the_same_uuid_resubmitted_concurrently_is_counted_once(committed_tenant
     with connection.cursor() as cursor:
         cursor.execute("SELECT last_number FROM pos_register WHERE id = %s", [reg.id])
         assert cursor.fetchone()[0] == 1
+
+
+def test_a_z_taken_while_tickets_are_written_counts_every_ticket_of_its_session(committed_tenant):
+    from decimal import Decimal
+
+    from contexts.pos.services import sessions
+
+    reg = f.register()
+    sess = f.session(reg, opening_float="0.00")
+    v = f.stocked_variant(reg.location_id, quantity=100, price="5.00")
+
+    def act(i):
+        if i == 0:
+            return sessions.close_session(session_id=sess.id, counted={"cash": Decimal("0")}, closed_by_id=sess.cashier_id)
+        return tickets.complete_ticket(session_id=sess.id, uuid=uuid.uuid4(), cashier_id=sess.cashier_id,
+                                       lines=[{"variant_id": v.id, "quantity": 1}], tenders=[{"method": "cash", "amount": "5.00"}])
+
+    results = run_concurrently(act, 9, tenant=committed_tenant)
+    z = results[0]
+    sold = Ticket.objects.filter(session=sess).count()
+    assert z.totals["tickets"] == sold  # the tickets that got in are all in the Z; the others were refused
+    assert Decimal(z.expected["cash"]) == 5 * sold
+    assert all(isinstance(r, Ticket) or getattr(r, "field", None) == "session_id" for r in results[1:]), results

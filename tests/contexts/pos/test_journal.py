@@ -149,3 +149,41 @@ def test_duplicate_entries_do_not_move_the_grand_totals(till):
     assert json.loads(entry.content)["grand_totals"]["gross"] == "10.00"
     assert integrity.verify_journal().ok
     assert Ticket.objects.count() == 1
+
+
+def test_the_command_checks_exports_and_verifies(till, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    reg, sess = till
+    f.sale(sess, [(f.stocked_variant(reg.location_id, price="10.00"), 1)], at=AT)
+    out = StringIO()
+    call_command("pos_journal", "check", "--schema", "alpha", stdout=out)
+    assert out.getvalue().startswith("OK: Journal intact: 1 entries")
+    path = tmp_path / "a.json"
+    call_command("pos_journal", "export", "--schema", "alpha", "--from", "2026-03-01", "--to", "2026-03-31",
+                 "--out", str(path), stdout=StringIO())
+    out = StringIO()
+    call_command("pos_journal", "verify-archive", str(path), stdout=out)
+    assert out.getvalue().startswith("OK")
+    _tamper("UPDATE pos_journalentry SET signature = repeat('0', 64) WHERE seq = 1")
+    out = StringIO()
+    with pytest.raises(SystemExit):
+        call_command("pos_journal", "check", "--schema", "alpha", stdout=out)
+    assert "Entry 1: bad signature" in out.getvalue()
+
+
+def test_a_ticket_deleted_with_the_tail_of_the_journal_and_the_head_reset_is_still_found(till):
+    reg, sess = till
+    v = f.stocked_variant(reg.location_id)
+    f.sale(sess, [(v, 1)], at=AT)
+    last = f.sale(sess, [(v, 1)], at=AT)
+    first_hash = JournalEntry.objects.get(seq=1).hash
+    _tamper("DELETE FROM pos_tender WHERE ticket_id = %s", [last.id])
+    _tamper("DELETE FROM pos_ticketline WHERE ticket_id = %s", [last.id])
+    _tamper("DELETE FROM pos_ticket WHERE id = %s", [last.id])
+    _tamper("DELETE FROM pos_journalentry WHERE seq = 2")
+    _tamper("UPDATE pos_journalhead SET last_seq = 1, last_hash = %s", [first_hash])
+    report = integrity.verify_journal()
+    assert not report.ok and f"{reg.code}-000002 is missing" in report.message

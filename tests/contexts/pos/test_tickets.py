@@ -158,3 +158,13 @@ def test_a_void_reverses_what_is_left_and_needs_a_manager(till):
     with pytest.raises(InvalidState):
         tickets.void_ticket(session_id=sess.id, uuid=uuid.uuid4(), cashier_id=sess.cashier_id, ticket_id=sale.id,
                             approved_by_id=f.manager().pk)
+
+
+def test_a_sale_s_uuid_cannot_be_reused_for_a_return(till):
+    reg, sess = till
+    scarf = f.stocked_variant(reg.location_id)
+    sale = f.sale(sess, [(scarf, 1)])
+    with pytest.raises(InvalidInput) as err:
+        tickets.return_items(session_id=sess.id, uuid=sale.uuid, cashier_id=sess.cashier_id, original_ticket_id=sale.id,
+                             lines=[{"variant_id": scarf.id, "quantity": 1}], refund_method="cash")
+    assert err.value.field == "uuid"

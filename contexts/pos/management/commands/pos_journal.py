@@ -11,7 +11,7 @@ import datetime
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django_tenants.utils import schema_context
+from django_tenants.utils import get_tenant_model, tenant_context
 
 
 class Command(BaseCommand):
@@ -32,8 +32,11 @@ class Command(BaseCommand):
         if action == "verify-archive":
             if not archive:
                 raise CommandError("Give the archive file.")
-            with open(archive, "rb") as fh:
-                data = fh.read()
+            try:
+                with open(archive, "rb") as fh:
+                    data = fh.read()
+            except OSError as exc:
+                raise CommandError(f"Cannot read {archive}: {exc}")
             problems = archive_service.verify_archive(data=data, key=bytes.fromhex(key) if key else None)
             if problems:
                 self.stdout.write("FAILED: " + problems[0])
@@ -44,7 +47,10 @@ class Command(BaseCommand):
             return
         if not schema:
             raise CommandError("Give the tenant's --schema.")
-        with schema_context(schema):
+        tenant = get_tenant_model().objects.filter(schema_name=schema).first()
+        if tenant is None:
+            raise CommandError(f"No tenant {schema!r}.")
+        with tenant_context(tenant):
             if action == "key":
                 self.stdout.write(journal.tenant_key(schema=schema).hex())
             elif action == "check":
