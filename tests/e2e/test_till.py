@@ -176,6 +176,9 @@ def test_a_cashiers_day(shop, committed_tenant, tmp_path):
             page.keyboard.press("Enter")
             expect(page.locator("#remaining")).to_have_text("38,05\u00a0€")
             page.screenshot(path=str(shots / "till-sale.png"))
+            # The whole sale screen fits 1024 x 768: nothing scrolls, the payment keys are in view.
+            assert page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]") == [1024, 768]
+            expect(page.locator("[data-tender=card]")).to_be_in_viewport()
             page.keyboard.press("F6")
             expect(page.locator("#dlg-tender input[name=amount]")).to_have_value("38,05")
             page.fill("#dlg-tender input[name=reference]", "A47X21")
