@@ -312,6 +312,7 @@ def test_a_ticket_completed_while_the_server_does_not_answer_is_kept_and_counted
 
             page.evaluate("window.dispatchEvent(new Event('online'))")  # the network is back
             expect(page.locator("#pending")).to_be_hidden()
+            expect(page.locator("#flash a")).to_have_text("Imprimer son ticket")  # its receipt, once it is counted
             assert page.evaluate("JSON.parse(localStorage.getItem('comptoir.till.pending'))") == []
         finally:
             browser.close()

@@ -350,7 +350,12 @@ async function complete() {
 
 function resend() {
   flush((item, outcome) => {
-    if (outcome.ok) flash(`Ticket n° ${outcome.result.number} enregistré (envoyé après une coupure).`, "ok");
+    if (outcome.ok) {
+      flash(`Ticket n° ${outcome.result.number} enregistré (envoyé après une coupure). `, "wait");
+      const link = document.createElement("a");
+      link.href = outcome.result.receipt_url; link.textContent = "Imprimer son ticket";
+      $("flash").append(link);
+    }
     else if (outcome.refused) flash(`Un ticket gardé hors ligne a été refusé par le serveur : ${outcome.refused.message}`);
     renderPending();
   }).finally(renderPending);
