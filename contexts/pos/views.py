@@ -426,8 +426,9 @@ def api_returns(request):
     data = _body(request)
     original = data.get("original_ticket_id")
     refund_method = data.get("refund_method")
-    if refund_method not in ("original", "store_credit"):
-        raise ScreenError("Remboursement : moyen d'origine ou avoir.", field="refund_method")
+    allowed = ("original", "store_credit") if original else ("store_credit", "cash")
+    if refund_method not in allowed:
+        raise ScreenError("Remboursement : moyen d'origine ou avoir (sans ticket : avoir ou espèces).", field="refund_method")
     ticket = tickets.return_items(
         session_id=_session_for(request, data), uuid=_uuid(data.get("uuid"), "uuid"),
         cashier_id=request.user.pk, original_ticket_id=_uuid(original, "original_ticket_id") if original else None,

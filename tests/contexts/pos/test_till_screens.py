@@ -258,3 +258,23 @@ def test_a_refund_as_store_credit_prints_the_credit_code(tenant, till):
     bad = dict(body, uuid=str(uuid.uuid4()), refund_method="bitcoin")
     response = till["browser"].post("/till/api/returns", bad, content_type="application/json")
     assert response.status_code == 400 and "refund_method" in response.json()["error"]["fields"]
+
+
+def test_a_return_without_ticket_needs_a_managers_approval(tenant, till):
+    from contexts.pos.models import Ticket
+
+    body = {"uuid": str(uuid.uuid4()), "session_id": str(till["session"].id), "original_ticket_id": None,
+            "lines": [{"variant_id": str(till["book"].id), "quantity": 1}], "refund_method": "cash"}
+    refused = till["browser"].post("/till/api/returns", body, content_type="application/json")
+    assert refused.status_code == 403 and "approved_by_id" in refused.json()["error"]["fields"]
+    wrong_purpose = till["browser"].post("/till/api/approvals", {"pin": PIN, "purpose": "discount"},
+                                         content_type="application/json").json()["approval"]
+    response = till["browser"].post("/till/api/returns", dict(body, approval=wrong_purpose), content_type="application/json")
+    assert response.status_code == 400 and "approval" in response.json()["error"]["fields"]
+    approval = till["browser"].post("/till/api/approvals", {"pin": PIN, "purpose": "return"},
+                                    content_type="application/json").json()["approval"]
+    done = till["browser"].post("/till/api/returns", dict(body, approval=approval), content_type="application/json")
+    assert done.status_code == 201, done.content
+    ticket = Ticket.objects.get(pk=done.json()["id"])
+    assert ticket.total == Decimal("-10.00") and ticket.original_ticket_id is None
+    assert ticket.approved_by_id == till["manager"].pk

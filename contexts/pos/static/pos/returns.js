@@ -90,3 +90,52 @@ document.addEventListener("keydown", (e) => {
   if (e.key === "F12") { e.preventDefault(); doReturn(); }
   if (e.key === "Escape") window.location.assign(root.dataset.saleUrl);
 });
+
+// --- without the original ticket: the goods are scanned, a manager approves ----------------------
+const loose = [];
+let looseUuid = newUuid();
+function renderLoose() {
+  $("nt-lines").innerHTML = loose.map((l, i) => `<tr><td><b>${esc(l.name)}</b><br><small class="sku">${esc(l.sku)}</small></td>
+    <td class="n">${euros(toCents(l.unit_price))}</td>
+    <td class="n"><input type="number" min="1" max="999" value="${l.quantity}" data-loose="${i}" aria-label="Quantité rendue"></td>
+    <td class="n"><button class="key danger" type="button" data-drop="${i}">✕</button></td></tr>`).join("");
+}
+$("nt-scan").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const code = $("nt-code").value.trim(); $("nt-code").value = "";
+  if (!code) return;
+  try {
+    const found = await call(`${root.dataset.lookupUrl}?code=${encodeURIComponent(code)}`);
+    const item = found.match || (found.results.length === 1 ? found.results[0] : null);
+    if (!item) { flash(found.results.length ? "Plusieurs articles : scannez le code-barres." : `Article introuvable : « ${code} »`); return; }
+    const same = loose.find((l) => l.variant_id === item.variant_id);
+    if (same) same.quantity += 1; else loose.push({ ...item, quantity: 1 });
+    flash(""); renderLoose();
+  } catch (err) { flash(err instanceof Refused ? err.message : "Serveur injoignable."); }
+});
+$("nt-lines").addEventListener("input", (e) => {
+  const i = e.target.dataset.loose; if (i !== undefined) loose[+i].quantity = Math.max(1, parseInt(e.target.value || "1", 10) || 1);
+});
+$("nt-lines").addEventListener("click", (e) => {
+  const b = e.target.closest("[data-drop]"); if (b) { loose.splice(+b.dataset.drop, 1); renderLoose(); }
+});
+let looseApproval = null;
+async function looseReturn() {
+  if (!loose.length) { flash("Scannez les articles rendus."); return; }
+  if (!looseApproval) looseApproval = await askPin("Un retour sans ticket demande l'accord d'un responsable.");
+  if (!looseApproval) return;
+  const body = { uuid: looseUuid, session_id: root.dataset.session, original_ticket_id: null, approval: looseApproval,
+                 lines: loose.map((l) => ({ variant_id: l.variant_id, quantity: l.quantity })),
+                 refund_method: document.querySelector("[name=nt-refund]:checked").value };
+  try {
+    const res = await call(root.dataset.returnUrl, { method: "POST", body });
+    window.location.assign(res.receipt_url);
+  } catch (e) {
+    if (e instanceof Unreachable) {
+      enqueue({ url: root.dataset.returnUrl, payload: body, label: "retour" });
+      flash("Serveur injoignable : le retour est gardé sur ce poste et sera renvoyé automatiquement.", "wait");
+      looseUuid = newUuid(); loose.length = 0; renderLoose();
+    } else { flash(`Retour refusé : ${e.message}`); if (e.fields.approval || e.fields.approved_by_id) looseApproval = null; }
+  }
+}
+$("nt-return").addEventListener("click", looseReturn);
