@@ -7,6 +7,7 @@ app_name = "pos"
 urlpatterns = [
     path("", views.till_home, name="till"),
     path("open/", views.till_home, name="open"),
+    path("pin/", views.manager_pin, name="pin"),
     path("sessions/<uuid:session_id>/", views.sale, name="sale"),
     path("sessions/<uuid:session_id>/returns/", views.returns, name="returns"),
     path("sessions/<uuid:session_id>/close/", views.close, name="close"),

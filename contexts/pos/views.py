@@ -200,6 +200,29 @@ def _open_session_of(request, session_id) -> CashierSession:
 
 
 @till_page
+@require_http_methods(["GET", "POST"])
+def manager_pin(request):
+    """A manager, an administrator or an owner chooses the PIN they type to approve at the till
+    (confirmed by their password: a screen left open does not let anyone change it)."""
+    done, error = False, None
+    if request.method == "POST":
+        if not request.user.check_password(request.POST.get("password") or ""):
+            error = "Mot de passe incorrect."
+        elif request.POST.get("pin") != request.POST.get("pin2"):
+            error = "Les deux codes diffèrent."
+        else:
+            try:
+                managers.set_manager_pin(user_id=request.user.pk, pin=request.POST.get("pin") or "")
+                done = True
+            except DomainError as exc:
+                error = {"pin": "Un code est fait de 4 à 8 chiffres, différent de celui des autres responsables.",
+                         "user_id": "Seuls les responsables, administrateurs et propriétaires ont un code."}.get(exc.field, exc.message)
+    return render(request, "pos/pin.html", {"done": done, "error": error,
+                                            "can_approve": request.user.is_superuser or request.user.role in MANAGER_ROLES},
+                  status=400 if error else 200)
+
+
+@till_page
 @require_GET
 def sale(request, session_id):
     session = _open_session_of(request, session_id)

@@ -278,3 +278,18 @@ def test_a_return_without_ticket_needs_a_managers_approval(tenant, till):
     ticket = Ticket.objects.get(pk=done.json()["id"])
     assert ticket.total == Decimal("-10.00") and ticket.original_ticket_id is None
     assert ticket.approved_by_id == till["manager"].pk
+
+
+def test_a_manager_sets_their_pin_confirming_their_password(tenant, till):
+    from contexts.pos.services import managers
+
+    boss = HttpClient(SERVER_NAME="alpha.testserver")
+    boss.force_login(till["manager"])
+    assert boss.post("/till/pin/", {"pin": "13579", "pin2": "13579", "password": "wrong"}).status_code == 400
+    assert boss.post("/till/pin/", {"pin": "13579", "pin2": "97531", "password": "pass-Comptoir-2026"}).status_code == 400
+    assert boss.post("/till/pin/", {"pin": "12", "pin2": "12", "password": "pass-Comptoir-2026"}).status_code == 400
+    assert boss.post("/till/pin/", {"pin": "13579", "pin2": "13579", "password": "pass-Comptoir-2026"}).status_code == 200
+    assert managers.check_manager_pin(pin="13579") == till["manager"].pk
+    # A cashier has no PIN to set.
+    response = till["browser"].post("/till/pin/", {"pin": "24680", "pin2": "24680", "password": "pass-Comptoir-2026"})
+    assert response.status_code == 400 and managers.check_manager_pin(pin="24680") is None
