@@ -147,3 +147,52 @@ def test_a_session_closes_with_its_z_and_the_lookup_finds_by_barcode(tenant, sho
     assert z.status_code == 201 and z.json()["difference"] == {"cash": "0.10"}
     again = api.post(f"/api/v1/sales/sessions/{sid}/close", {"counted": {"cash": "130.00"}}, format="json")
     assert again.status_code == 409 and "session_id" in again.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("path, payload, field", [
+    ("/api/v1/sales/sessions", {"register_id": "x", "opening_float": "10"}, "register_id"),
+    ("/api/v1/sales/sessions", {"register_id": None, "opening_float": "-1"}, "opening_float"),
+    ("/api/v1/sales/returns", {"session_id": "SID", "uuid": "U", "refund_method": "bitcoin", "lines": [{"quantity": 1}]},
+     "refund_method"),
+    ("/api/v1/sales/returns", {"session_id": "SID", "uuid": "U", "refund_method": "cash", "lines": [{"quantity": 1}]},
+     "line_id"),
+    ("/api/v1/sales/sessions/SID/close", {"counted": {"bitcoin": "1.00"}}, "counted.bitcoin"),
+    ("/api/v1/sales/sessions/SID/close", {"counted": {"cash": "abc"}}, "counted"),
+    ("/api/v1/sales/sessions/SID/close", {"counted": {"cash": "10.00"}, "denominations": {"5.00": 1}}, "counted.cash"),
+])
+def test_bad_input_on_sessions_and_returns_is_a_4xx_naming_the_field(tenant, shop, path, payload, field):
+    reg, scarf = shop
+    cashier = f.cashier()
+    sid = _open(tenant, reg, cashier)
+    body = {k: (sid if v == "SID" else str(uuid.uuid4()) if v == "U" else str(reg.id) if v is None else v)
+            for k, v in payload.items()}
+    r = _client(tenant, cashier).post(path.replace("SID", sid), body, format="json")
+    assert 400 <= r.status_code < 500, r.content
+    assert field in str(r.json()["error"].get("fields", {})), r.json()
+
+
+def test_a_sale_publishes_its_event_with_the_ticket_s_figures(tenant, shop):
+    from crm.models import OutboxEvent
+
+    reg, scarf = shop
+    cashier = f.cashier()
+    sid = _open(tenant, reg, cashier)
+    body = _client(tenant, cashier).post("/api/v1/sales/transactions", _sale(sid, scarf, uuid=str(uuid.uuid4())),
+                                         format="json").json()
+    event = OutboxEvent.objects.get(name="pos.ticket.completed.v1")
+    assert event.payload["ticket_id"] == body["id"] and event.payload["total"] == "29.90"
+    assert event.payload["items"] == [{"variant_id": str(scarf.id), "quantity": 1, "total": "29.90"}]
+
+
+def test_the_history_runs_a_fixed_number_of_queries_whatever_the_page_size(tenant, shop):
+    from tests.helpers import count_queries
+
+    reg, scarf = shop
+    sess = f.session(reg)
+    for _ in range(12):
+        f.sale(sess, [(scarf, 1)])
+    api = _client(tenant, StaffFactory(role="viewer"))
+    assert api.get("/api/v1/sales/history?page_size=1").status_code == 200
+    small = count_queries(api.get, "/api/v1/sales/history?page_size=1")
+    large = count_queries(api.get, "/api/v1/sales/history?page_size=12")
+    assert small == large
