@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from contexts.core.data import ClientSummary, CustomerSummary, DeliveryAddress, OrganisationProfile, StaffSummary  # noqa: F401  (returned)
+from contexts.core.data import ClientSummary, CustomerSummary, DeliveryAddress, OrganisationProfile, StaffSummary, ClientMatch  # noqa: F401  (returned)
 from contexts.core.tenancy.limits import PlanLimitReached  # noqa: F401  (raised by check_plan_limit)
 from contexts.core import selectors, services
 from contexts.core.accounts import api_keys
@@ -29,6 +29,11 @@ def client_summary(*, client_id: uuid.UUID | str) -> ClientSummary | None:
     except ValueError:
         return None
     return clients_by_ids(ids=[key]).get(key)
+
+
+def search_clients(*, query: str, limit: int = 10) -> list[ClientMatch]:
+    """Clients whose name, company, e-mail or phone contains every word of `query` (one query)."""
+    return selectors.search_clients(query=query, limit=limit)
 
 
 def current_organisation() -> OrganisationProfile:

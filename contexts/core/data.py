@@ -70,3 +70,14 @@ class StaffSummary:
     def is_manager(self) -> bool:
         """May approve at the till: discounts above the threshold, returns without ticket, voids."""
         return self.is_active and self.role in ("manager", "admin", "owner")
+
+
+@dataclass(frozen=True)
+class ClientMatch:
+    """A client found by a search at the till: what the cashier needs to recognise them."""
+
+    id: uuid.UUID
+    display_name: str
+    email: str
+    phone: str
+    city: str

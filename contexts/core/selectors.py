@@ -5,7 +5,7 @@ import uuid
 from django.db import connection
 from django.db.models import QuerySet
 
-from contexts.core.data import ClientSummary, DeliveryAddress, OrganisationProfile, StaffSummary
+from contexts.core.data import ClientSummary, DeliveryAddress, OrganisationProfile, StaffSummary, ClientMatch
 from contexts.core.models import Client, Customer, CustomerAddress
 from crm.adminkit import admin_url
 
@@ -74,3 +74,22 @@ def staff_by_ids(*, ids) -> dict[int, StaffSummary]:
     return {u.pk: StaffSummary(id=u.pk, username=u.username, display_name=u.get_full_name() or u.username,
                                role=u.role, is_active=u.is_active)
             for u in User.objects.filter(pk__in=keys)}
+
+
+def search_clients(*, query: str, limit: int = 10) -> list[ClientMatch]:
+    """Clients whose name, company, e-mail or phone contains every word of `query` (one query)."""
+    from django.db.models import Q
+
+    limit = max(1, min(int(limit), 50))
+    condition = Q()
+    for word in (query or "").split()[:5]:
+        digits = "".join(ch for ch in word if ch.isdigit())
+        match = (Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(company_name__icontains=word)
+                 | Q(email__icontains=word))
+        if len(digits) >= 4:
+            match |= Q(phone__icontains=digits) | Q(phone__icontains=word)
+        condition &= match
+    if not condition:
+        return []
+    return [ClientMatch(id=c.id, display_name=c.display_name, email=c.email, phone=c.phone, city=c.city)
+            for c in Client.objects.filter(condition).order_by("last_name", "first_name", "company_name")[:limit]]

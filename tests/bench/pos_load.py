@@ -76,7 +76,7 @@ def prepare(registers: int) -> tuple[list[tuple[str, str]], list[str]]:
     django.setup()
     from django_tenants.utils import tenant_context
 
-    from contexts.core import auth
+    from crm.rest import authentication as auth
     from contexts.core.tenancy.models import Organisation
     from contexts.core.tenancy.services import provision_tenant
     from tests.factories import pos as f
