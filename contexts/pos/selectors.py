@@ -19,6 +19,7 @@ from contexts.pos.models import CashierSession, Register, Shop, Ticket, TicketKi
 from contexts.pos.services import closings, tickets as ticket_services
 from contexts.pos.services._common import InvalidInput, NotFound, as_uuid
 from crm.money import cents
+from django.utils.translation import gettext as _
 
 
 def _sellable(v, priced) -> SellableLine:
@@ -32,9 +33,9 @@ def lookup_code(*, code: str, limit: int = 20) -> SellableLine | list[SellableLi
     for one unit); anything else is searched by name and gives a list (maybe empty)."""
     code = (code or "").strip()
     if not code:
-        raise InvalidInput("Scan or type a code.", field="code")
+        raise InvalidInput(_("Scan or type a code."), field="code")
     if len(code) > 100:
-        raise InvalidInput("The code is too long.", field="code")
+        raise InvalidInput(_("The code is too long."), field="code")
     exact = catalog_api.variant_by_barcode(code=code)
     if exact is not None:
         priced = catalog_api.prices(lines=[(exact.id, 1)], channel="shop")[0]
@@ -50,7 +51,7 @@ def _ticket(ticket_id) -> Ticket:
     ticket = (Ticket.objects.select_related("register", "original_ticket__register")
               .filter(pk=as_uuid(ticket_id, "ticket_id")).first())
     if ticket is None:
-        raise NotFound("No such ticket.", field="ticket_id")
+        raise NotFound(_("No such ticket."), field="ticket_id")
     return ticket
 
 
@@ -107,7 +108,7 @@ def _excerpt(value: str) -> str:
 def session_summary(*, session_id) -> SessionSummary:
     session = CashierSession.objects.select_related("register").filter(pk=as_uuid(session_id, "session_id")).first()
     if session is None:
-        raise NotFound("No such session.", field="session_id")
+        raise NotFound(_("No such session."), field="session_id")
     expected = closings.expected_per_tender(session)
     totals = closings.totals_of(Ticket.objects.filter(session=session))
     closing = getattr(session, "closing", None) if session.status == "closed" else None
@@ -146,7 +147,7 @@ def history(*, register: str | None = None, cashier_id=None, date_from: datetime
         try:
             qs = qs.filter(cashier_id=int(cashier_id))
         except (TypeError, ValueError):
-            raise InvalidInput("Not a user id.", field="cashier")
+            raise InvalidInput(_("Not a user id."), field="cashier")
     if customer_id not in (None, ""):
         qs = qs.filter(customer_id=as_uuid(customer_id, "customer"))
     if date_from:
@@ -155,7 +156,7 @@ def history(*, register: str | None = None, cashier_id=None, date_from: datetime
         qs = qs.filter(business_date__lte=date_to)
     if kind:
         if kind not in TicketKind.values:
-            raise InvalidInput(f"The kind is one of {', '.join(TicketKind.values)}.", field="kind")
+            raise InvalidInput(_("The kind is one of %(values)s.") % {"values": ', '.join(TicketKind.values)}, field="kind")
         qs = qs.filter(kind=kind)
     return qs
 
@@ -168,7 +169,7 @@ def find_ticket(*, code: str) -> Ticket | None:
         return Ticket.objects.filter(pk=key).first() or Ticket.objects.filter(uuid=key).first()
     except ValueError:
         pass
-    head, _, number = code.rpartition("-")
+    head, _sep, number = code.rpartition("-")
     if not head or not number.isdigit():
         return None
     return Ticket.objects.filter(register__code=head.lower(), number=int(number)).first()

@@ -2,6 +2,7 @@
 from rest_framework import serializers
 
 from contexts.pos.models import CashierSession, Closing, ClosingKind, Register, Tender, TenderMethod, Ticket, TicketKind, TicketLine
+from django.utils.translation import gettext as _
 
 METHOD_CHOICES = [m.value for m in TenderMethod]
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -37,7 +38,7 @@ class SaleReturnLineInput(serializers.Serializer):
 
     def validate(self, attrs):
         if not attrs.get("line_id") and not attrs.get("variant_id"):
-            raise serializers.ValidationError({"line_id": ["Give line_id or variant_id."]})
+            raise serializers.ValidationError({"line_id": [_("Give line_id or variant_id.")]})
         return attrs
 
 
@@ -103,7 +104,7 @@ class SaleHistoryFilter(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs.get("date_from") and attrs.get("date_to") and attrs["date_to"] < attrs["date_from"]:
-            raise serializers.ValidationError({"date_to": ["The range ends before it starts."]})
+            raise serializers.ValidationError({"date_to": [_("The range ends before it starts.")]})
         return attrs
 
 

@@ -24,6 +24,7 @@ from contexts.pos.models import CashierSession, Closing, JournalEntry, Register,
 from contexts.pos.rest import serializers as s
 from contexts.pos.services import closings, integrity, managers, registers, sessions, tickets
 from contexts.pos.services._common import ApprovalRequired, InvalidInput
+from django.utils.translation import gettext as _
 
 IDEMPOTENCY = OpenApiParameter("Idempotency-Key", OpenApiTypes.UUID, OpenApiParameter.HEADER, required=False,
                                description="the ticket's UUID when the body has none")
@@ -36,7 +37,7 @@ def _ticket_uuid(request, data) -> uuid.UUID:
     try:
         return uuid.UUID(key)
     except ValueError:
-        raise InvalidInput("Give the ticket's uuid (in the body or as the Idempotency-Key header).", field="uuid")
+        raise InvalidInput(_("Give the ticket's uuid (in the body or as the Idempotency-Key header)."), field="uuid")
 
 
 def _approver(request, pin: str | None) -> int | None:
@@ -44,7 +45,7 @@ def _approver(request, pin: str | None) -> int | None:
     if pin:
         user_id = managers.check_manager_pin(pin=pin)
         if user_id is None:
-            raise ApprovalRequired("Wrong manager PIN.", field="manager_pin")
+            raise ApprovalRequired(_("Wrong manager PIN."), field="manager_pin")
         return user_id
     me = core_api.staff_by_ids(ids=[request.user.pk]).get(request.user.pk) if isinstance(request.user.pk, int) else None
     return me.id if me and me.is_manager else None
@@ -170,12 +171,12 @@ class ReceiptView(APIView):
             try:
                 rendering = importlib.import_module("contexts.pos.receipts")
             except ImportError:
-                raise NotAcceptable("Receipts are served as JSON here.")
+                raise NotAcceptable(_("Receipts are served as JSON here."))
             if "pdf" in wanted:
                 return HttpResponse(rendering.render_pdf(data, original=True), content_type="application/pdf")
             return HttpResponse(rendering.render_html(data, original=True), content_type="text/html; charset=utf-8")
         if "json" not in wanted and "*/*" not in wanted:
-            raise NotAcceptable("Ask for application/json, text/html or application/pdf.")
+            raise NotAcceptable(_("Ask for application/json, text/html or application/pdf."))
         return Response(_receipt_json(data))
 
 
@@ -212,7 +213,7 @@ class RegisterListView(ListAPIView):
     @extend_schema(request=s.RegisterSerializer, responses={201: s.RegisterSerializer})
     def post(self, request):
         if not _is_manager(request):
-            raise ApprovalRequired("Only a manager creates registers.", field="code")
+            raise ApprovalRequired(_("Only a manager creates registers."), field="code")
         data = s.RegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
@@ -229,7 +230,7 @@ class SessionOpenView(APIView):
         data.is_valid(raise_exception=True)
         d = data.validated_data
         if _staff_id(request) is None:
-            raise ApprovalRequired("A session is opened by a cashier (a staff user), not an API key.", field="register_id")
+            raise ApprovalRequired(_("A session is opened by a cashier (a staff user), not an API key."), field="register_id")
         sess = sessions.open_session(register_id=d["register_id"], cashier_id=_staff_id(request), opening_float=d["opening_float"])
         return Response(s.SaleSessionOutput(sess).data, status=status.HTTP_201_CREATED)
 
@@ -273,7 +274,7 @@ class ClosingListView(ListAPIView):
     @extend_schema(request=s.SaleClosePeriodInput, responses={201: s.SaleClosingOutput}, summary="Close a shop's day, month or year")
     def post(self, request):
         if not _is_manager(request):
-            raise ApprovalRequired("Only a manager closes a shop's period.", field="kind")
+            raise ApprovalRequired(_("Only a manager closes a shop's period."), field="kind")
         data = s.SaleClosePeriodInput(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data

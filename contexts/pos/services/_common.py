@@ -7,6 +7,7 @@ from decimal import Decimal
 from crm.money import cents
 from crm.rest.errors import DomainError, InvalidInput, NotFound
 from rest_framework import status
+from django.utils.translation import gettext as _
 
 
 class ApprovalRequired(DomainError):
@@ -24,7 +25,7 @@ def as_uuid(value, field: str) -> uuid.UUID:
     try:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
     except (ValueError, TypeError, AttributeError):
-        raise InvalidInput("Not a valid UUID.", field=field)
+        raise InvalidInput(_("Not a valid UUID."), field=field)
 
 
 def as_amount(value, field: str, *, allow_negative: bool = False) -> Decimal:
@@ -35,27 +36,27 @@ def as_amount(value, field: str, *, allow_negative: bool = False) -> Decimal:
     except Exception:
         amount = None
     if amount is None or not amount.is_finite():
-        raise InvalidInput("Not an amount.", field=field)
+        raise InvalidInput(_("Not an amount."), field=field)
     if amount != cents(amount):
-        raise InvalidInput("Amounts have at most two decimals.", field=field)
+        raise InvalidInput(_("Amounts have at most two decimals."), field=field)
     if amount < 0 and not allow_negative:
-        raise InvalidInput("The amount cannot be negative.", field=field)
+        raise InvalidInput(_("The amount cannot be negative."), field=field)
     if abs(amount) >= Decimal("10000000000"):
-        raise InvalidInput("The amount is too large.", field=field)
+        raise InvalidInput(_("The amount is too large."), field=field)
     return cents(amount)
 
 
 def as_quantity(value, field: str) -> int:
     if isinstance(value, bool):
-        raise InvalidInput("The quantity is a whole number.", field=field)
+        raise InvalidInput(_("The quantity is a whole number."), field=field)
     try:
         q = int(str(value))
     except (TypeError, ValueError):
-        raise InvalidInput("The quantity is a whole number.", field=field)
+        raise InvalidInput(_("The quantity is a whole number."), field=field)
     if q <= 0:
-        raise InvalidInput("The quantity must be positive.", field=field)
+        raise InvalidInput(_("The quantity must be positive."), field=field)
     if q > 100000:
-        raise InvalidInput("The quantity is too large.", field=field)
+        raise InvalidInput(_("The quantity is too large."), field=field)
     return q
 
 

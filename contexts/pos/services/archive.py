@@ -17,13 +17,14 @@ from contexts.pos.models import Closing, JournalEntry
 from contexts.pos.services import journal
 from contexts.pos.services._common import InvalidInput
 from contexts.pos.services.closings import closing_content
+from django.utils.translation import gettext as _
 
 
 def export_archive(*, date_from: datetime.date, date_to: datetime.date, now: datetime.datetime | None = None) -> bytes:
     if not isinstance(date_from, datetime.date) or not isinstance(date_to, datetime.date):
-        raise InvalidInput("Give the period's first and last days.", field="date_from")
+        raise InvalidInput(_("Give the period's first and last days."), field="date_from")
     if date_to < date_from:
-        raise InvalidInput("The period ends before it starts.", field="date_to")
+        raise InvalidInput(_("The period ends before it starts."), field="date_to")
     start = timezone.make_aware(datetime.datetime.combine(date_from, datetime.time.min))
     end = timezone.make_aware(datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min))
     entries = list(JournalEntry.objects.filter(created_at__gte=start, created_at__lt=end).order_by("seq"))
@@ -57,5 +58,5 @@ def verify_archive(*, data: bytes, key: bytes | None = None) -> list[str]:
         document = json.loads(data.decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
         return ["not a JSON archive"]
-    problems, _ = archive_verify.verify(document, key if key is not None else journal.tenant_key(schema=document.get("tenant")))
+    problems, _totals = archive_verify.verify(document, key if key is not None else journal.tenant_key(schema=document.get("tenant")))
     return problems

@@ -16,6 +16,7 @@ from contexts.pos.models import CashierSession, Closing, ClosingKind, EntryKind,
 from contexts.pos.services import journal
 from contexts.pos.services._common import InvalidInput, InvalidState, NotFound, as_amount, as_uuid
 from crm.money import cents
+from django.utils.translation import gettext as _
 
 ZERO = Decimal("0.00")
 
@@ -102,12 +103,12 @@ def z_closing(*, session: CashierSession, counted: dict[str, Decimal] | None, cl
 
 def parse_counted(counted) -> dict[str, Decimal]:
     if not isinstance(counted, dict) or not counted:
-        raise InvalidInput("Give the counted amount per tender method (at least cash).", field="counted")
+        raise InvalidInput(_("Give the counted amount per tender method (at least cash)."), field="counted")
     out = {}
     valid = {m.value for m in TenderMethod}
     for method, amount in counted.items():
         if method not in valid:
-            raise InvalidInput(f"Unknown tender method {method!r}.", field=f"counted.{method}")
+            raise InvalidInput(_("Unknown tender method %(method)s.") % {"method": repr(method)}, field=f"counted.{method}")
         out[method] = as_amount(amount, f"counted.{method}")
     return out
 
@@ -117,16 +118,16 @@ def parse_denominations(denominations) -> tuple[dict[str, int], Decimal]:
     if not denominations:
         return {}, ZERO
     if not isinstance(denominations, dict):
-        raise InvalidInput("Denominations are {value: count}.", field="denominations")
+        raise InvalidInput(_("Denominations are {value: count}."), field="denominations")
     out, total = {}, ZERO
     for value, count in denominations.items():
         v = as_amount(value, f"denominations.{value}")
         try:
             n = int(count)
         except (TypeError, ValueError):
-            raise InvalidInput("A count is a whole number.", field=f"denominations.{value}")
+            raise InvalidInput(_("A count is a whole number."), field=f"denominations.{value}")
         if n < 0 or v <= 0:
-            raise InvalidInput("Counts and values are positive.", field=f"denominations.{value}")
+            raise InvalidInput(_("Counts and values are positive."), field=f"denominations.{value}")
         out[str(v)] = n
         total += v * n
     return out, cents(total)
@@ -141,7 +142,7 @@ def _period(kind: str, day: datetime.date) -> tuple[datetime.date, datetime.date
         return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
     if kind == ClosingKind.YEAR:
         return datetime.date(day.year, 1, 1), datetime.date(day.year, 12, 31)
-    raise InvalidInput("A shop closing is a day, a month or a year.", field="kind")
+    raise InvalidInput(_("A shop closing is a day, a month or a year."), field="kind")
 
 
 def close_period(*, location_id, kind: str, day: datetime.date, closed_by_id: int | None = None,
@@ -156,12 +157,12 @@ def close_period(*, location_id, kind: str, day: datetime.date, closed_by_id: in
     if existing is not None:
         return existing
     if end >= timezone.localdate(at):
-        raise InvalidState("A period is closed once it is over.", field="day")
+        raise InvalidState(_("A period is closed once it is over."), field="day")
     try:
         with transaction.atomic():
             tickets = Ticket.objects.filter(location_id=location_id, business_date__gte=start, business_date__lte=end)
             if CashierSession.objects.filter(status=SessionStatus.OPEN, tickets__in=tickets).exists():
-                raise InvalidState("Close the open sessions of this shop first.", field="day")
+                raise InvalidState(_("Close the open sessions of this shop first."), field="day")
             closing = Closing(kind=kind, location_id=location_id, period_start=start, period_end=end,
                               totals=totals_of(tickets), automatic=automatic, closed_by_id=closed_by_id)
             return _journal_closing(closing, at)
@@ -199,5 +200,5 @@ def close_overdue(*, today: datetime.date, at: datetime.datetime | None = None) 
 def get_closing(closing_id) -> Closing:
     closing = Closing.objects.filter(pk=as_uuid(closing_id, "closing_id")).first()
     if closing is None:
-        raise NotFound("No such closing.", field="closing_id")
+        raise NotFound(_("No such closing."), field="closing_id")
     return closing

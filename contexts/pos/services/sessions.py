@@ -13,6 +13,7 @@ from contexts.pos.models import CashierSession, Register, SessionStatus, TenderM
 from contexts.pos.services import closings
 from contexts.pos.services._common import InvalidInput, InvalidState, NotFound, as_amount, as_uuid
 from crm import eventbus
+from django.utils.translation import gettext as _
 
 
 def open_session(*, register_id, cashier_id, opening_float: Decimal, at: datetime.datetime | None = None) -> CashierSession:
@@ -20,22 +21,22 @@ def open_session(*, register_id, cashier_id, opening_float: Decimal, at: datetim
     try:
         cashier_id = int(cashier_id)
     except (TypeError, ValueError):
-        raise InvalidInput("Not a user id.", field="cashier_id")
+        raise InvalidInput(_("Not a user id."), field="cashier_id")
     opening_float = as_amount(opening_float, "opening_float")
     at = at or timezone.now()
     try:
         with transaction.atomic():
             register = Register.objects.select_for_update().filter(pk=register_id).first()
             if register is None:
-                raise NotFound("No such register.", field="register_id")
+                raise NotFound(_("No such register."), field="register_id")
             if not register.is_active:
-                raise InvalidState("This register is deactivated.", field="register_id")
+                raise InvalidState(_("This register is deactivated."), field="register_id")
             if CashierSession.objects.filter(register=register, status=SessionStatus.OPEN).exists():
-                raise InvalidState("A session is already open on this register.", field="register_id")
+                raise InvalidState(_("A session is already open on this register."), field="register_id")
             return CashierSession.objects.create(register=register, cashier_id=cashier_id, opening_float=opening_float,
                                                  opened_at=at)
     except IntegrityError:
-        raise InvalidState("A session is already open on this register.", field="register_id")
+        raise InvalidState(_("A session is already open on this register."), field="register_id")
 
 
 def close_session(*, session_id, counted: dict[str, Decimal] | None, closed_by_id, denominations: dict | None = None,
@@ -53,19 +54,19 @@ def close_session(*, session_id, counted: dict[str, Decimal] | None, closed_by_i
             counted[TenderMethod.CASH.value] = denom_total
         parsed = closings.parse_counted(counted)
         if denoms and parsed.get(TenderMethod.CASH) != denom_total:
-            raise InvalidInput("The cash counted differs from the sum of the denominations.", field="counted.cash")
+            raise InvalidInput(_("The cash counted differs from the sum of the denominations."), field="counted.cash")
         if closed_by_id is not None:  # None: an integration's API key
             try:
                 closed_by_id = int(closed_by_id)
             except (TypeError, ValueError):
-                raise InvalidInput("Not a user id.", field="closed_by_id")
+                raise InvalidInput(_("Not a user id."), field="closed_by_id")
     at = at or timezone.now()
     with transaction.atomic():
         session = CashierSession.objects.select_for_update().select_related("register").filter(pk=session_id).first()
         if session is None:
-            raise NotFound("No such session.", field="session_id")
+            raise NotFound(_("No such session."), field="session_id")
         if session.status != SessionStatus.OPEN:
-            raise InvalidState("This session is closed already.", field="session_id")
+            raise InvalidState(_("This session is closed already."), field="session_id")
         closing = closings.z_closing(session=session, counted=parsed, closed_by_id=closed_by_id, denominations=denoms,
                                      at=at, automatic=automatic)
         CashierSession.objects.filter(pk=session.pk).update(status=SessionStatus.CLOSED, closed_at=at, closed_by_id=closed_by_id)

@@ -34,6 +34,7 @@ from contexts.pos.services.managers import require_manager
 from contexts.pos.services.registers import settings_row
 from crm import eventbus
 from crm.money import cents, price
+from django.utils.translation import gettext as _
 
 METHODS = {m.value for m in TenderMethod}
 HUNDRED = Decimal(100)
@@ -77,20 +78,20 @@ def _parse_tenders(tenders, field: str = "tenders") -> list[tuple[str, Decimal, 
     if tenders is None:
         tenders = []
     if not isinstance(tenders, (list, tuple)):
-        raise InvalidInput("Tenders are a list.", field=field)
+        raise InvalidInput(_("Tenders are a list."), field=field)
     out = []
     for i, t in enumerate(tenders):
         if not isinstance(t, dict):
-            raise InvalidInput("A tender is an object with method and amount.", field=f"{field}[{i}]")
+            raise InvalidInput(_("A tender is an object with method and amount."), field=f"{field}[{i}]")
         method = str(t.get("method") or "")
         if method not in METHODS:
-            raise InvalidInput(f"The method is one of {', '.join(sorted(METHODS))}.", field=f"{field}[{i}].method")
+            raise InvalidInput(_("The method is one of %(METHODS)s.") % {"METHODS": ', '.join(sorted(METHODS))}, field=f"{field}[{i}].method")
         amount = as_amount(t.get("amount"), f"{field}[{i}].amount")
         if amount <= 0:
-            raise InvalidInput("A tender is positive.", field=f"{field}[{i}].amount")
+            raise InvalidInput(_("A tender is positive."), field=f"{field}[{i}].amount")
         reference = str(t.get("reference") or "").strip()[:100]
         if method in (TenderMethod.CARD, TenderMethod.STORE_CREDIT, TenderMethod.VOUCHER) and not reference:
-            raise InvalidInput("Give the reference (terminal approval, voucher or credit code).", field=f"{field}[{i}].reference")
+            raise InvalidInput(_("Give the reference (terminal approval, voucher or credit code)."), field=f"{field}[{i}].reference")
         out.append((method, amount, reference))
     return out
 
@@ -101,10 +102,10 @@ def settle(total: Decimal, tenders: list[tuple[str, Decimal, str]]) -> tuple[lis
     non_cash = sum((a for m, a, _ in tenders if m != TenderMethod.CASH), Decimal(0))
     cash = sum((a for m, a, _ in tenders if m == TenderMethod.CASH), Decimal(0))
     if non_cash > total:
-        raise InvalidInput("Card, cheque, voucher and store credit cannot exceed the total (no change on them).",
+        raise InvalidInput(_("Card, cheque, voucher and store credit cannot exceed the total (no change on them)."),
                            field="tenders")
     if non_cash + cash < total:
-        raise InvalidInput(f"The tenders ({cents(non_cash + cash)}) do not cover the total ({total}).", field="tenders")
+        raise InvalidInput(_("The tenders (%(cash)s) do not cover the total (%(total)s).") % {"cash": cents(non_cash + cash), "total": total}, field="tenders")
     change = non_cash + cash - total
     applied, left = [], change
     for method, amount, reference in reversed(tenders):  # change comes out of the last cash tenders
@@ -177,11 +178,11 @@ def _open_session(session_id) -> CashierSession:
     session = (CashierSession.objects.select_related("register").select_for_update(no_key=True, of=("self",))
                .filter(pk=as_uuid(session_id, "session_id")).first())
     if session is None:
-        raise NotFound("No such session.", field="session_id")
+        raise NotFound(_("No such session."), field="session_id")
     if session.status != SessionStatus.OPEN:
-        raise InvalidState("This session is closed: open a new one.", field="session_id")
+        raise InvalidState(_("This session is closed: open a new one."), field="session_id")
     if not session.register.is_active:
-        raise InvalidState("This register is deactivated.", field="session_id")
+        raise InvalidState(_("This register is deactivated."), field="session_id")
     return session
 
 
@@ -201,7 +202,7 @@ def _user_id(value, field: str) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise InvalidInput("Not a user id.", field=field)
+        raise InvalidInput(_("Not a user id."), field=field)
 
 
 def _existing(ticket_uuid, kinds: tuple[str, ...] = (TicketKind.SALE,)) -> Ticket | None:
@@ -210,7 +211,7 @@ def _existing(ticket_uuid, kinds: tuple[str, ...] = (TicketKind.SALE,)) -> Ticke
     ticket = Ticket.objects.filter(uuid=ticket_uuid).first()
     if ticket is not None:
         if ticket.kind not in kinds:
-            raise InvalidInput(f"This UUID is the one of ticket {ticket.pk} ({ticket.kind}).", field="uuid",
+            raise InvalidInput(_("This UUID is the one of ticket %(pk)s (%(kind)s).") % {"pk": ticket.pk, "kind": ticket.kind}, field="uuid",
                                code="idempotency_key_reused")
         ticket.replayed = True
     return ticket
@@ -244,8 +245,8 @@ def _check_discount_approval(*, manual: Decimal, base: Decimal, approved_by_id, 
         return None
     if manual * HUNDRED / base > threshold:
         if approved_by_id in (None, ""):
-            raise ApprovalRequired(f"A discount above {threshold} % needs a manager's approval.", field="discount")
-        return require_manager(approved_by_id, field="discount", message="Only a manager may approve this discount.")
+            raise ApprovalRequired(_("A discount above %(threshold)s %% needs a manager's approval.") % {"threshold": threshold}, field="discount")
+        return require_manager(approved_by_id, field="discount", message=_("Only a manager may approve this discount."))
     return None
 
 
@@ -259,13 +260,13 @@ def complete_ticket(*, session_id, uuid, cashier_id, lines: list[dict], tenders:
     ticket_uuid = as_uuid(uuid, "uuid")
     cashier_id = _user_id(cashier_id, "cashier_id")
     if not isinstance(lines, (list, tuple)) or not lines:
-        raise InvalidInput("A ticket needs at least one line.", field="lines")
+        raise InvalidInput(_("A ticket needs at least one line."), field="lines")
     if len(lines) > 500:
-        raise InvalidInput("A ticket has at most 500 lines.", field="lines")
+        raise InvalidInput(_("A ticket has at most 500 lines."), field="lines")
     wanted = []
     for i, line in enumerate(lines):
         if not isinstance(line, dict):
-            raise InvalidInput("A line is an object with variant_id and quantity.", field=f"lines[{i}]")
+            raise InvalidInput(_("A line is an object with variant_id and quantity."), field=f"lines[{i}]")
         wanted.append((as_uuid(line.get("variant_id"), f"lines[{i}].variant_id"),
                        as_quantity(line.get("quantity", 1), f"lines[{i}].quantity"),
                        as_amount(line.get("discount") or "0", f"lines[{i}].discount")))
@@ -283,13 +284,13 @@ def complete_ticket(*, session_id, uuid, cashier_id, lines: list[dict], tenders:
             register = session.register
             cashier_id = cashier_id if cashier_id is not None else session.cashier_id
             if customer is not None and core_api.client_summary(client_id=customer) is None:
-                raise InvalidInput("No such client.", field="customer_id")
+                raise InvalidInput(_("No such client."), field="customer_id")
             priced = catalog_api.prices(lines=[(v, q) for v, q, _ in wanted], channel="shop", at=at)
             variants = catalog_api.variants_by_ids(ids={v for v, _, _ in wanted})
             rows: list[TicketLine] = []
             for i, ((variant_id, quantity, discount), p) in enumerate(zip(wanted, priced)):
                 if discount > p.total:
-                    raise InvalidInput("The discount exceeds the line's amount.", field=f"lines[{i}].discount")
+                    raise InvalidInput(_("The discount exceeds the line's amount."), field=f"lines[{i}].discount")
                 v = variants[variant_id]
                 rows.append(TicketLine(position=i + 1, variant_id=variant_id, product_id=v.product_id, sku=v.sku[:64],
                                        name=v.name[:250], quantity=quantity, unit_price=price(p.unit_price),
@@ -298,7 +299,7 @@ def complete_ticket(*, session_id, uuid, cashier_id, lines: list[dict], tenders:
             after_promotions = sum((p.total for p in priced), Decimal(0))
             subtotal = sum((r.total for r in rows), Decimal(0))
             if td > subtotal:
-                raise InvalidInput("The ticket discount exceeds the total.", field="ticket_discount")
+                raise InvalidInput(_("The ticket discount exceeds the total."), field="ticket_discount")
             threshold = settings_row().discount_approval_percent
             approver = None
             for i, r in enumerate(rows):  # a line discount above the threshold of its line
@@ -346,7 +347,7 @@ def _redeem_store_credits(applied: list[_Tender]) -> None:
         taken = StoreCredit.objects.filter(code=t.reference.upper(), remaining__gte=t.amount).update(
             remaining=F("remaining") - t.amount)
         if not taken:
-            raise InvalidInput("Unknown store credit, or not enough left on it.", field=f"tenders[{i}].reference")
+            raise InvalidInput(_("Unknown store credit, or not enough left on it."), field=f"tenders[{i}].reference")
 
 
 # --- returns and voids -------------------------------------------------------------------------------
@@ -363,18 +364,19 @@ def return_items(*, session_id, uuid, cashier_id, original_ticket_id=None, lines
     ticket_uuid = as_uuid(uuid, "uuid")
     cashier_id = _user_id(cashier_id, "cashier_id")
     if refund_method not in REFUND_METHODS:
-        raise InvalidInput(f"The refund method is one of {', '.join(sorted(REFUND_METHODS))}.", field="refund_method")
+        raise InvalidInput(_("The refund method is one of %(REFUND_METHODS)s.") % {"REFUND_METHODS": ', '.join(sorted(REFUND_METHODS))}, field="refund_method")
     if not isinstance(lines, (list, tuple)) or not lines:
-        raise InvalidInput("A return needs at least one line.", field="lines")
+        raise InvalidInput(_("A return needs at least one line."), field="lines")
     original_id = as_uuid(original_ticket_id, "original_ticket_id") if original_ticket_id not in (None, "") else None
     if original_id is None and refund_method == "original":
-        raise InvalidInput("Without the original ticket, choose how to refund.", field="refund_method")
+        raise InvalidInput(_("Without the original ticket, choose how to refund."), field="refund_method")
     approver = None
     if original_id is None or kind == TicketKind.VOID:
         if approved_by_id in (None, ""):
-            what = "A void" if kind == TicketKind.VOID else "A return without its ticket"
-            raise ApprovalRequired(f"{what} needs a manager's approval.", field="approved_by_id")
-        approver = require_manager(approved_by_id, message="Only a manager may approve this.")
+            message = (_("A void needs a manager's approval.") if kind == TicketKind.VOID
+                       else _("A return without its ticket needs a manager's approval."))
+            raise ApprovalRequired(message, field="approved_by_id")
+        approver = require_manager(approved_by_id, message=_("Only a manager may approve this."))
     at = at or timezone.now()
     existing = _existing(ticket_uuid, (kind,))
     if existing is not None:
@@ -424,9 +426,9 @@ def _lines_from_original(original_id, lines) -> tuple[list[TicketLine], Ticket]:
     # (the trigger refuses UPDATE and DELETE; FOR UPDATE is a lock, not a change).
     original = Ticket.objects.select_for_update().filter(pk=original_id).first()
     if original is None:
-        raise NotFound("No such ticket.", field="original_ticket_id")
+        raise NotFound(_("No such ticket."), field="original_ticket_id")
     if original.kind != TicketKind.SALE:
-        raise InvalidInput("Only a sale can be returned.", field="original_ticket_id")
+        raise InvalidInput(_("Only a sale can be returned."), field="original_ticket_id")
     sold = {ln.id: ln for ln in TicketLine.objects.filter(ticket=original)}
     returned_qty: dict[int, int] = {}
     returned_amount: dict[int, Decimal] = {}
@@ -436,7 +438,7 @@ def _lines_from_original(original_id, lines) -> tuple[list[TicketLine], Ticket]:
     rows, asked = [], {}
     for i, line in enumerate(lines):
         if not isinstance(line, dict):
-            raise InvalidInput("A line is an object with line_id or variant_id, and quantity.", field=f"lines[{i}]")
+            raise InvalidInput(_("A line is an object with line_id or variant_id, and quantity."), field=f"lines[{i}]")
         quantity = as_quantity(line.get("quantity", 1), f"lines[{i}].quantity")
         if line.get("line_id") not in (None, ""):
             try:
@@ -444,18 +446,18 @@ def _lines_from_original(original_id, lines) -> tuple[list[TicketLine], Ticket]:
             except (TypeError, ValueError):
                 src = None
             if src is None:
-                raise InvalidInput("This line is not on the original ticket.", field=f"lines[{i}].line_id")
+                raise InvalidInput(_("This line is not on the original ticket."), field=f"lines[{i}].line_id")
         else:
             variant_id = as_uuid(line.get("variant_id"), f"lines[{i}].variant_id")
             candidates = [ln for ln in sorted(sold.values(), key=lambda x: x.position) if ln.variant_id == variant_id
                           and ln.quantity - returned_qty.get(ln.id, 0) - asked.get(ln.id, 0) >= quantity]
             if not candidates:
-                raise InvalidInput("This article is not on the original ticket (or already returned).",
+                raise InvalidInput(_("This article is not on the original ticket (or already returned)."),
                                    field=f"lines[{i}].variant_id")
             src = candidates[0]
         left = src.quantity - returned_qty.get(src.id, 0) - asked.get(src.id, 0)
         if quantity > left:
-            raise InvalidInput(f"Only {left} left to return on this line.", field=f"lines[{i}].quantity")
+            raise InvalidInput(_("Only %(left)s left to return on this line.") % {"left": left}, field=f"lines[{i}].quantity")
         asked[src.id] = asked.get(src.id, 0) + quantity
         if quantity == left:  # the last units take what is left of the line's amount: nothing lost to rounding
             amount = src.total - returned_amount.get(src.id, Decimal(0)) - sum(
@@ -473,7 +475,7 @@ def _lines_without_ticket(lines, at) -> list[TicketLine]:
     wanted = []
     for i, line in enumerate(lines):
         if not isinstance(line, dict):
-            raise InvalidInput("A line is an object with variant_id and quantity.", field=f"lines[{i}]")
+            raise InvalidInput(_("A line is an object with variant_id and quantity."), field=f"lines[{i}]")
         wanted.append((as_uuid(line.get("variant_id"), f"lines[{i}].variant_id"),
                        as_quantity(line.get("quantity", 1), f"lines[{i}].quantity")))
     priced = catalog_api.prices(lines=wanted, channel="shop", at=at)
@@ -532,7 +534,7 @@ def void_ticket(*, session_id, uuid, cashier_id, ticket_id, approved_by_id, at: 
         existing = _existing(as_uuid(uuid, "uuid"), (TicketKind.VOID,))
         if existing is not None:
             return existing
-        raise InvalidState("Nothing is left to void on this ticket.", field="ticket_id")
+        raise InvalidState(_("Nothing is left to void on this ticket."), field="ticket_id")
     return return_items(session_id=session_id, uuid=uuid, cashier_id=cashier_id, original_ticket_id=ticket_id, lines=lines,
                         refund_method="original", approved_by_id=approved_by_id, at=at, kind=TicketKind.VOID)
 
@@ -556,7 +558,7 @@ def record_duplicate_print(*, ticket_id, by_id, at: datetime.datetime | None = N
     with transaction.atomic():
         ticket = Ticket.objects.select_related("register").filter(pk=ticket_id).first()
         if ticket is None:
-            raise NotFound("No such ticket.", field="ticket_id")
+            raise NotFound(_("No such ticket."), field="ticket_id")
         head = journal.lock_head()
         count = JournalEntry.objects.filter(kind=EntryKind.DUPLICATE, reference=str(ticket.id)).count() + 1
         journal.append(head, kind=EntryKind.DUPLICATE, at=at, register_code=ticket.register.code,
