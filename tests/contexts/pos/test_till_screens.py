@@ -293,3 +293,18 @@ def test_a_manager_sets_their_pin_confirming_their_password(tenant, till):
     # A cashier has no PIN to set.
     response = till["browser"].post("/till/pin/", {"pin": "24680", "pin2": "24680", "password": "pass-Comptoir-2026"})
     assert response.status_code == 400 and managers.check_manager_pin(pin="24680") is None
+
+
+@pytest.mark.xfail(strict=True, reason="pos.rest ReceiptView: DRF's content negotiation answers 406 to Accept text/html "
+                                        "or application/pdf (and 404 to ?format=) before the view runs: the view needs "
+                                        "renderers for them (pos helper's file; see the till report)")
+def test_the_sales_api_serves_the_tills_receipt_as_html_and_pdf(tenant, till):
+    from tests.conftest import make_api_client
+
+    sold = _ticket(till, tenders=[{"method": "cash", "amount": "50.00"}]).json()
+    api = make_api_client(tenant)
+    api.force_authenticate(user=till["manager"])
+    html = api.get(f"/api/v1/sales/receipts/{sold['id']}", HTTP_ACCEPT="text/html")
+    assert html.status_code == 200 and "SIRET 73282932000074" in html.content.decode()
+    pdf = api.get(f"/api/v1/sales/receipts/{sold['id']}", HTTP_ACCEPT="application/pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
