@@ -7,12 +7,13 @@ pos.view_ticket to read), the manager rule in the services."""
 from __future__ import annotations
 
 import importlib
+import json
 import uuid
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from rest_framework import renderers, status
 from rest_framework.exceptions import NotAcceptable
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -157,24 +158,45 @@ def _receipt_json(data) -> dict:
     return out
 
 
+class _DocumentRenderer(renderers.BaseRenderer):
+    """Lets content negotiation accept a document type; the view answers the document itself
+    (an error body is JSON text)."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, (bytes, str)):
+            return data
+        return json.dumps(data, default=str).encode()
+
+
+class _HTMLRenderer(_DocumentRenderer):
+    media_type, format, charset = "text/html", "html", "utf-8"
+
+
+class _PDFRenderer(_DocumentRenderer):
+    media_type, format, charset, render_style = "application/pdf", "pdf", None, "binary"
+
+
 class ReceiptView(APIView):
-    """A receipt as JSON, HTML (80 mm) or PDF, chosen by the Accept header (or ?format=)."""
+    """A receipt as JSON, HTML (80 mm) or PDF, chosen by the Accept header (or ?format=). A
+    receipt already printed once reads DUPLICATA (record the print with the duplicate action)."""
 
     queryset = Ticket.objects.none()
+    renderer_classes = [renderers.JSONRenderer, _HTMLRenderer, _PDFRenderer]
 
     @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/html"): OpenApiTypes.STR,
                               (200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, ticket_id):
         data = selectors.receipt(ticket_id=ticket_id)
-        wanted = request.query_params.get("format") or request.headers.get("Accept", "application/json")
+        wanted = request.accepted_renderer.media_type
         if "pdf" in wanted or "html" in wanted:
             try:
                 rendering = importlib.import_module("contexts.pos.receipts")
             except ImportError:
                 raise NotAcceptable(_("Receipts are served as JSON here."))
             if "pdf" in wanted:
-                return HttpResponse(rendering.render_pdf(data, original=True), content_type="application/pdf")
-            return HttpResponse(rendering.render_html(data, original=True), content_type="text/html; charset=utf-8")
+                return HttpResponse(rendering.render_pdf(data, original=not data.is_duplicate), content_type="application/pdf")
+            return HttpResponse(rendering.render_html(data, original=not data.is_duplicate),
+                                content_type="text/html; charset=utf-8")
         if "json" not in wanted and "*/*" not in wanted:
             raise NotAcceptable(_("Ask for application/json, text/html or application/pdf."))
         return Response(_receipt_json(data))

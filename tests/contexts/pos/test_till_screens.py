@@ -295,9 +295,6 @@ def test_a_manager_sets_their_pin_confirming_their_password(tenant, till):
     assert response.status_code == 400 and managers.check_manager_pin(pin="24680") is None
 
 
-@pytest.mark.xfail(strict=True, reason="pos.rest ReceiptView: DRF's content negotiation answers 406 to Accept text/html "
-                                        "or application/pdf (and 404 to ?format=) before the view runs: the view needs "
-                                        "renderers for them (pos helper's file; see the till report)")
 def test_the_sales_api_serves_the_tills_receipt_as_html_and_pdf(tenant, till):
     from tests.conftest import make_api_client
 
@@ -308,3 +305,6 @@ def test_the_sales_api_serves_the_tills_receipt_as_html_and_pdf(tenant, till):
     assert html.status_code == 200 and "SIRET 73282932000074" in html.content.decode()
     pdf = api.get(f"/api/v1/sales/receipts/{sold['id']}", HTTP_ACCEPT="application/pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert api.get(f"/api/v1/sales/receipts/{sold['id']}?format=pdf").content.startswith(b"%PDF")
+    assert api.get(f"/api/v1/sales/receipts/{sold['id']}", HTTP_ACCEPT="application/json").json()["ticket_id"] == sold["id"]
+    assert api.get(f"/api/v1/sales/receipts/{sold['id']}", HTTP_ACCEPT="image/png").status_code == 406
