@@ -11,6 +11,7 @@ from contexts.catalog import api as catalog_api
 from contexts.commercial import api as commercial_api
 from contexts.core import api as core_api
 from contexts.inventory import api as inventory_api
+from contexts.pos import api as pos_api
 
 FIRST_NAMES = ["Camille", "Léa", "Manon", "Chloé", "Inès", "Jade", "Louise", "Emma", "Lucas", "Hugo",
                "Louis", "Gabriel", "Arthur", "Jules", "Raphaël", "Nathan", "Théo", "Zoé", "Élodie", "Mathis"]
@@ -58,6 +59,24 @@ def _seed_staff(password: str) -> list[str]:
             user.save()
         user.apply_role()  # groups follow the role (also for users made before the roles existed)
     return [u for u, _ in people]
+
+
+DEMO_MANAGER_PIN = "2468"
+
+
+def _seed_till() -> str:
+    """A register at the Bastille shop; manon (manager) approves at the till with her PIN."""
+    from contexts.core.accounts.models import User
+
+    shop = inventory_api.create_location(code="paris-bastille", name="Boutique Paris Bastille", kind="shop")
+    with transaction.atomic():
+        try:
+            pos_api.create_register(name="Caisse 1", code="bastille-1", location_id=shop)
+        except pos_api.InvalidInput:
+            pass  # seeded before
+        pos_api.set_manager_pin(user_id=User.objects.get(username="manon").pk, pin=DEMO_MANAGER_PIN)
+    return (f"till: register Caisse 1 at Boutique Paris Bastille; cashier yanis, manager manon "
+            f"(PIN {DEMO_MANAGER_PIN} to approve discounts and returns)")
 
 
 CATALOG = {
@@ -181,4 +200,5 @@ def seed_demo(*, rng: random.Random, password: str) -> list[str]:
     contracts, invoices = _seed_contracts_and_agent()
     lines.append(f"contracts: {contracts} signed, {invoices} invoiced this month; an agent with a progressive scale")
     lines.append(f"staff: {', '.join(_seed_staff(password))} (password as admin)")
+    lines.append(_seed_till())
     return lines

@@ -51,3 +51,17 @@ def check_journal() -> IntegrityReport:
     from contexts.pos.services import integrity
 
     return integrity.verify_journal()
+
+
+def create_register(*, name: str, code: str, location_id: uuid.UUID) -> uuid.UUID:
+    """A register of a shop (an inventory location of kind shop); InvalidInput names the field."""
+    from contexts.pos.services import registers
+
+    return registers.create_register(name=name, code=code, location_id=location_id).id
+
+
+def set_manager_pin(*, user_id: int, pin: str) -> None:
+    """The PIN a manager types at a till to approve a discount, a return without ticket, a void."""
+    from contexts.pos.services import managers
+
+    managers.set_manager_pin(user_id=user_id, pin=pin)

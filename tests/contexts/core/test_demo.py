@@ -21,5 +21,11 @@ def test_demo_data_is_realistic_and_idempotent(committed_tenant):
     assert Location.objects.count() == 4 and StockItem.objects.count() == 420 * 3
     assert Client.objects.count() == 112 and Contract.objects.filter(status="signed").count() == 6
     assert Invoice.objects.filter(status="issued", contract_id__isnull=False).count() == 6
+    from contexts.pos.models import Register
+    from contexts.pos.services import managers
+
+    assert list(Register.objects.values_list("code", flat=True)) == ["bastille-1"]
+    assert managers.check_manager_pin(pin="2468") is not None  # manon approves at the demo till
     seed_demo(rng=random.Random(1), password="demo-comptoir")
     assert (Product.objects.count(), Client.objects.count(), Contract.objects.count()) == (216, 112, 6)
+    assert Register.objects.count() == 1
