@@ -135,3 +135,11 @@ def shopper_or_staff_auth_class():
     from contexts.core import auth
 
     return auth.ShopperOrStaffJWT
+
+
+def staff_emails(*, roles: list[str]) -> list[str]:
+    """E-mail addresses of the active staff users holding one of these roles (e.g. owner, manager)."""
+    from contexts.core.accounts.models import User
+
+    return sorted({e for e in User.objects.filter(role__in=list(roles), is_active=True).exclude(email="")
+                   .values_list("email", flat=True)})

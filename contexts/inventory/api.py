@@ -153,3 +153,10 @@ def extend_holds(*, reference_prefix: str, until) -> int:
 
     return (Reservation.objects.filter(reference__startswith=reference_prefix, status="active")
             .filter(Q(expires_at__lt=until)).update(expires_at=until))
+
+
+def open_low_stock_alerts() -> int:
+    """How many low-stock alerts are open (one per variant and location at most)."""
+    from contexts.inventory.models import StockAlert
+
+    return StockAlert.objects.filter(is_open=True).count()
