@@ -121,10 +121,8 @@ def test_generate_csv_in_process(staff_api, data, django_capture_on_commit_callb
 def test_custom_xlsx_report_built_by_a_real_worker(celery_worker, committed_tenant):
     from openpyxl import load_workbook
 
-    from contexts.finance import documents
     from tests.worker import wait_until
 
-    documents.schedule_render = lambda **kw: None  # noqa: restored below
     shop = uuid.uuid4()
     scarf = cat.variant(name="Écharpe", price="60.00")
     _ticket(scarf, "60.00", MONDAY, shop)
