@@ -132,7 +132,7 @@ class DailySales(models.Model):
 
     class Meta:
         verbose_name = "ventes du jour"
-        verbose_name_plural = "ventes par jour"
+        verbose_name_plural = "tableau de bord des ventes"  # its admin page is the dashboard
         constraints = [models.UniqueConstraint(fields=["day", "channel", "shop_id", "category_id"],
                                                nulls_distinct=False, name="reporting_dailysales_key")]
 

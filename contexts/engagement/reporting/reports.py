@@ -140,3 +140,24 @@ def _send(report: ScheduledReport, *, subject: str, body: str, today: datetime.d
             message.attach(attachment[0], attachment[1], "text/csv")
         transaction.on_commit(message.send)
     return len(to)
+
+
+def scheduled_report_save(*, kind: str, enabled: bool, recipients: str, weekday: int, day_of_month: int) -> ScheduledReport:
+    """The admin's edit of a scheduled report: recipients checked one by one (one address a line)."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    lines = [line.strip() for line in recipients.splitlines() if line.strip()]
+    for line in lines:
+        try:
+            validate_email(line)
+        except ValidationError:
+            raise InvalidInput(_("Invalid e-mail address: %(name)s.") % {"name": line}, field="recipients")
+    if not 0 <= weekday <= 6:
+        raise InvalidInput(_("The weekday is between 0 (Monday) and 6 (Sunday)."), field="weekday")
+    if not 1 <= day_of_month <= 28:
+        raise InvalidInput(_("The day of the month is between 1 and 28."), field="day_of_month")
+    with transaction.atomic():
+        report, _created = ScheduledReport.objects.update_or_create(kind=kind, defaults={
+            "enabled": enabled, "recipients": "\n".join(lines), "weekday": weekday, "day_of_month": day_of_month})
+    return report
