@@ -43,7 +43,12 @@ class SaleFact(models.Model):
             models.UniqueConstraint(fields=["source_id", "line_no"], name="reporting_salefact_once"),
             models.CheckConstraint(condition=Q(gross=models.F("net") + models.F("vat")), name="reporting_salefact_adds_up"),
         ]
-        indexes = [models.Index(fields=["day", "channel"]), models.Index(fields=["variant_id", "day"])]
+        indexes = [
+            models.Index(fields=["day", "channel"], name="reporting_salefact_day"),
+            # top products and analytics read (day, variant, quantity, gross) from the index alone
+            models.Index(fields=["day", "variant_id"], include=["product_id", "quantity", "gross"],
+                         name="reporting_salefact_variant"),
+        ]
 
 
 class DocumentFact(models.Model):
@@ -71,7 +76,7 @@ class InvoiceFact(models.Model):
     kind = models.CharField(verbose_name="type", max_length=12)
     client_id = models.UUIDField(verbose_name="client")
     channel = models.CharField(verbose_name="canal", max_length=8, choices=Channel.choices)
-    issued_on = models.DateField(verbose_name="émise le", db_index=True)
+    issued_on = models.DateField(verbose_name="émise le")
     due_date = models.DateField(verbose_name="échéance", null=True, blank=True)
     gross = models.DecimalField(verbose_name="TTC", max_digits=14, decimal_places=2)
     paid = models.DecimalField(verbose_name="payé", max_digits=14, decimal_places=2, default=0)
@@ -79,6 +84,11 @@ class InvoiceFact(models.Model):
     class Meta:
         verbose_name = "facture (rapports)"
         verbose_name_plural = "factures (rapports)"
+        indexes = [
+            models.Index(fields=["issued_on"], include=["gross"], name="reporting_invoicefact_issued"),
+            models.Index(fields=["due_date"], include=["gross", "paid"], name="reporting_invoicefact_open",
+                         condition=Q(kind="invoice") & Q(gross__gt=models.F("paid"))),
+        ]
 
 
 class PaymentFact(models.Model):

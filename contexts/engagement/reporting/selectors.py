@@ -69,9 +69,11 @@ def dashboard(*, today: datetime.date) -> dict:
     top = list(SaleFact.objects.filter(day__gte=d30, day__lte=today).values("variant_id")
                .annotate(quantity=Sum("quantity"), gross=Sum("gross")).order_by("-gross")[:10])
     names = _variant_names([t["variant_id"] for t in top])
-    open_invoices = InvoiceFact.objects.filter(kind="invoice", gross__gt=F("paid"))
-    receivables = open_invoices.aggregate(total=Sum(F("gross") - F("paid")))["total"] or ZERO
-    overdue = open_invoices.filter(due_date__lt=today).aggregate(total=Sum(F("gross") - F("paid")), n=Count("invoice_id"))
+    open_invoices = InvoiceFact.objects.filter(kind="invoice", gross__gt=F("paid")).aggregate(
+        total=Sum(F("gross") - F("paid")), overdue=Sum(F("gross") - F("paid"), filter=Q(due_date__lt=today)),
+        n=Count("invoice_id", filter=Q(due_date__lt=today)))
+    receivables = open_invoices["total"] or ZERO
+    overdue = {"total": open_invoices["overdue"], "n": open_invoices["n"]}
     invoiced_90 = InvoiceFact.objects.filter(issued_on__gt=today - datetime.timedelta(days=90),
                                              issued_on__lte=today).aggregate(t=Sum("gross"))["t"] or ZERO
     dso = (Decimal(receivables) * 90 / invoiced_90).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if invoiced_90 > 0 else None
