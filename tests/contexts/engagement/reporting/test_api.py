@@ -158,3 +158,18 @@ def test_weekly_report_goes_to_owners_and_managers_once(tenant, data, mailoutbox
     with django_capture_on_commit_callbacks(execute=True):
         reports.weekly_sales_send(today=next_monday)
     assert mailoutbox[-1].to == ["compta@exemple.fr"]
+
+
+def test_pdf_report_through_weasyprint(tenant, data):
+    job = reports.report_request(spec={"dimensions": ["channel"], "measures": ["gross", "lines"], "filters": {"channel": "till"},
+                                       "date_from": dt.date(2026, 3, 2), "date_to": dt.date(2026, 3, 2)},
+                                 fmt="pdf", user_id=None, email="")
+    job = reports.report_build(job_id=job.id)
+    assert job.status == "done" and bytes(job.content).startswith(b"%PDF") and job.rows == 1
+
+
+def test_download_before_the_report_is_ready_is_a_409(staff_api):
+    job = ReportJob.objects.create(spec={}, format="csv")
+    r = staff_api.get(f"/api/v1/reports/jobs/{job.id}/download")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "not_ready"
+    assert staff_api.get(f"/api/v1/reports/jobs/{uuid.uuid4()}").status_code == 404
