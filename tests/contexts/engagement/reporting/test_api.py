@@ -173,3 +173,20 @@ def test_download_before_the_report_is_ready_is_a_409(staff_api):
     r = staff_api.get(f"/api/v1/reports/jobs/{job.id}/download")
     assert r.status_code == 409 and r.json()["error"]["code"] == "not_ready"
     assert staff_api.get(f"/api/v1/reports/jobs/{uuid.uuid4()}").status_code == 404
+
+
+def test_stock_cover_dead_stock_and_low_stock_alerts(staff_api, data):
+    from tests.factories import inventory as inv
+
+    scarf, hat = data["scarf"], data["hat"]
+    inv.stocked(27, variant_id=scarf.id, product_id=scarf.product_id)
+    inv.stocked(5, variant_id=hat.id, product_id=hat.product_id, reorder_point=6)  # at or below its reorder point
+    idle = cat.variant(name="Plaid", price="80.00")
+    inv.stocked(4, variant_id=idle.id, product_id=idle.product_id)
+    body = staff_api.get("/api/v1/reports/products/analytics", {"date_from": "2026-02-27", "date_to": "2026-03-02"}).json()
+    rows = {r["variant_id"]: r for r in body["top_sellers"]}
+    scarf_row = rows[str(scarf.id)]
+    # scarf: 2 on the web invoice + 1 ticket - 1 return = 2 units over 4 days: 0.5 a day, 27 on hand: 54 days
+    assert (scarf_row["quantity"], scarf_row["on_hand"], scarf_row["stock_cover_days"]) == ("2.000", 27, "54.00")
+    assert body["dead_stock_product_ids"] == [str(idle.product_id)]
+    assert staff_api.get("/api/v1/reports/dashboard", {"date": "2026-03-02"}).json()["low_stock_alerts"] == 1
