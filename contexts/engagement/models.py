@@ -19,6 +19,6 @@ class Notification(models.Model):
 
 
 from contexts.engagement.reporting.models import (  # noqa: E402,F401  (the reporting read model, same app)
-    ClientFact, DailyDocuments, DailySales, DocumentFact, InvoiceFact, OrderFact, PaymentFact, ReportJob,
+    ClientFact, DailyDocuments, DailySales, DailyVariantSales, DocumentFact, InvoiceFact, OrderFact, PaymentFact, ReportJob,
     SaleFact, ScheduledReport,
 )

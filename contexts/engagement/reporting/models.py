@@ -45,9 +45,7 @@ class SaleFact(models.Model):
         ]
         indexes = [
             models.Index(fields=["day", "channel"], name="reporting_salefact_day"),
-            # top products and analytics read (day, variant, quantity, gross) from the index alone
-            models.Index(fields=["day", "variant_id"], include=["product_id", "quantity", "gross"],
-                         name="reporting_salefact_variant"),
+            models.Index(fields=["variant_id", "day"], name="reporting_salefact_variant"),
         ]
 
 
@@ -145,6 +143,24 @@ class DailySales(models.Model):
         verbose_name_plural = "tableau de bord des ventes"  # its admin page is the dashboard
         constraints = [models.UniqueConstraint(fields=["day", "channel", "shop_id", "category_id"],
                                                nulls_distinct=False, name="reporting_dailysales_key")]
+
+
+class DailyVariantSales(models.Model):
+    """Roll-up of SaleFact per day and variant: top and bottom sellers without scanning the lines."""
+
+    day = models.DateField(verbose_name="jour")
+    variant_id = models.UUIDField(verbose_name="variante", null=True, blank=True)
+    product_id = models.UUIDField(verbose_name="produit", null=True, blank=True)
+    quantity = models.DecimalField(verbose_name="quantité", max_digits=16, decimal_places=3, default=0)
+    gross = models.DecimalField(verbose_name="TTC", max_digits=16, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = "ventes du jour par variante"
+        verbose_name_plural = "ventes par jour et par variante"
+        constraints = [models.UniqueConstraint(fields=["day", "variant_id"], nulls_distinct=False,
+                                               name="reporting_dailyvariantsales_key")]
+        indexes = [models.Index(fields=["day", "variant_id"], include=["product_id", "quantity", "gross"],
+                                name="reporting_dailyvariant_cover")]
 
 
 class DailyDocuments(models.Model):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from contexts.catalog import api as catalog_api
 from contexts.commercial import api as commercial_api
 from contexts.engagement.reporting.models import (
-    Channel, ClientFact, DailyDocuments, DailySales, InvoiceFact, OrderFact, SaleFact,
+    Channel, ClientFact, DailyDocuments, DailySales, DailyVariantSales, InvoiceFact, OrderFact, SaleFact,
 )
 from contexts.inventory import api as inventory_api
 
@@ -66,7 +66,7 @@ def dashboard(*, today: datetime.date) -> dict:
     tz_start = timezone.make_aware(datetime.datetime.combine(d30, datetime.time.min))
     tz_end = timezone.make_aware(datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min))
     carts = commercial_api.carts_created(since=tz_start, until=tz_end)
-    top = list(SaleFact.objects.filter(day__gte=d30, day__lte=today).values("variant_id")
+    top = list(DailyVariantSales.objects.filter(day__gte=d30, day__lte=today).values("variant_id")
                .annotate(quantity=Sum("quantity"), gross=Sum("gross")).order_by("-gross")[:10])
     names = _variant_names([t["variant_id"] for t in top])
     open_invoices = InvoiceFact.objects.filter(kind="invoice", gross__gt=F("paid")).aggregate(
@@ -122,14 +122,14 @@ def products_analytics(*, date_from: datetime.date, date_to: datetime.date, limi
     by_category = [{"category_id": r["category_id"], "quantity": r["quantity"], "gross": _q(r["gross"]), "net": _q(r["net"])}
                    for r in DailySales.objects.filter(day__gte=date_from, day__lte=date_to).values("category_id")
                    .annotate(quantity=Sum("quantity"), gross=Sum("gross"), net=Sum("net")).order_by("-gross")]
-    per_variant = {r["variant_id"]: r for r in SaleFact.objects.filter(day__gte=date_from, day__lte=date_to,
-                                                                       variant_id__isnull=False)
+    per_variant = {r["variant_id"]: r for r in DailyVariantSales.objects.filter(day__gte=date_from, day__lte=date_to,
+                                                                                variant_id__isnull=False)
                    .values("variant_id", "product_id").annotate(quantity=Sum("quantity"), gross=Sum("gross")).order_by()}
     ranked = sorted(per_variant.values(), key=lambda r: (-r["gross"], str(r["variant_id"])))
     chosen = ranked[:limit] + [r for r in ranked[::-1][:limit] if r not in ranked[:limit]]
     ids = [r["variant_id"] for r in chosen]
-    before = {r["variant_id"]: r["gross"] for r in SaleFact.objects.filter(day__gte=prev_from, day__lte=prev_to,
-                                                                           variant_id__in=ids)
+    before = {r["variant_id"]: r["gross"] for r in DailyVariantSales.objects.filter(day__gte=prev_from, day__lte=prev_to,
+                                                                                    variant_id__in=ids)
               .values("variant_id").annotate(gross=Sum("gross")).order_by()}
     stock = inventory_api.availability(variant_ids=ids) if ids else {}
     names = _variant_names(ids)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from contexts.catalog import api as catalog_api
 from contexts.finance import api as finance_api
 from contexts.engagement.reporting.models import (
-    Channel, ClientFact, DailyDocuments, DailySales, DocumentFact, InvoiceFact, OrderFact, PaymentFact, SaleFact,
+    Channel, ClientFact, DailyDocuments, DailySales, DailyVariantSales, DocumentFact, InvoiceFact, OrderFact, PaymentFact, SaleFact,
 )
 
 CENT = Decimal("0.01")
@@ -50,11 +50,23 @@ ON CONFLICT ON CONSTRAINT reporting_dailysales_key DO UPDATE SET
 """
 
 
+_ADD_VARIANT_SALES = """
+INSERT INTO {table} (day, variant_id, product_id, quantity, gross)
+SELECT day, variant_id, MIN(product_id::text)::uuid, SUM(quantity), SUM(gross)
+FROM {facts} WHERE id = ANY(%s)
+GROUP BY day, variant_id
+ON CONFLICT ON CONSTRAINT reporting_dailyvariantsales_key DO UPDATE SET
+  quantity = {table}.quantity + EXCLUDED.quantity, gross = {table}.gross + EXCLUDED.gross
+"""
+
+
 def _add_to_daily_sales(fact_ids: list[int]) -> None:
     if not fact_ids:
         return
     with connection.cursor() as cursor:
         cursor.execute(_ADD_SALES.format(table=DailySales._meta.db_table, facts=SaleFact._meta.db_table), [fact_ids])
+        cursor.execute(_ADD_VARIANT_SALES.format(table=DailyVariantSales._meta.db_table, facts=SaleFact._meta.db_table),
+                       [fact_ids])
 
 
 def _add_to_daily_documents(doc: DocumentFact) -> None:
@@ -212,6 +224,11 @@ def recompute_rollups() -> None:
         cursor.execute(f"INSERT INTO {ds} (day, channel, shop_id, category_id, quantity, net, vat, gross, lines) "
                        f"SELECT day, channel, shop_id, category_id, SUM(quantity), SUM(net), SUM(vat), SUM(gross), COUNT(*) "
                        f"FROM {SaleFact._meta.db_table} GROUP BY day, channel, shop_id, category_id")
+        dv = DailyVariantSales._meta.db_table
+        cursor.execute(f"DELETE FROM {dv}")
+        cursor.execute(f"INSERT INTO {dv} (day, variant_id, product_id, quantity, gross) "
+                       f"SELECT day, variant_id, MIN(product_id::text)::uuid, SUM(quantity), SUM(gross) "
+                       f"FROM {SaleFact._meta.db_table} GROUP BY day, variant_id")
         cursor.execute(f"DELETE FROM {dd}")
         cursor.execute(f"INSERT INTO {dd} (day, channel, shop_id, sales, returns, gross) "
                        f"SELECT day, channel, shop_id, COUNT(*) FILTER (WHERE kind = 'sale'), "
