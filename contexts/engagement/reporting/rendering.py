@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import uuid
-from decimal import Decimal
 
 from django.template.loader import render_to_string
 
@@ -36,11 +34,7 @@ def render(*, fmt: str, title: str, header: list[str], rows: list[list]) -> byte
         ws = wb.create_sheet(title=title[:31] or "Rapport")
         ws.append(header)
         for row in rows:
-            cells = []
-            for v in row:
-                v = _cell(v)
-                cells.append(v)  # Decimal, date and int stay typed in the sheet
-            ws.append(cells)
+            ws.append([_cell(v) for v in row])  # Decimal, date and int stay typed in the sheet
         buf = io.BytesIO()
         wb.save(buf)
         return buf.getvalue()
@@ -52,9 +46,3 @@ def render(*, fmt: str, title: str, header: list[str], rows: list[list]) -> byte
         return weasyprint.HTML(string=html).write_pdf()
     raise ValueError(fmt)
 
-
-def is_number(value) -> bool:
-    return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
-
-
-__all__ = ["render", "CONTENT_TYPES", "is_number", "datetime"]

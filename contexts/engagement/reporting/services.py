@@ -186,14 +186,8 @@ def record_ticket(*, ticket_id: uuid.UUID, kind: str, occurred_at: datetime.date
                   customer_id, total: Decimal, total_net: Decimal | None, items) -> bool:
     """A till ticket (kind "sale") or a return/void ticket (kind "return", negative lines)."""
     sign = -1 if kind == "return" else 1
-    client_id = None
-    if customer_id:
-        from contexts.core import api as core_api
-
-        try:
-            client_id = core_api.client_for_customer(customer_id=customer_id).client_id
-        except Exception:  # an unknown customer: the ticket still counts, without a client
-            client_id = None
+    # The till's "customer" is a CRM client id (pos checks it with core.api.client_summary).
+    client_id = uuid.UUID(str(customer_id)) if customer_id else None
     return _record_document(source_id=ticket_id, kind=kind, occurred_at=occurred_at, channel=Channel.TILL,
                             shop_id=location_id, register_id=register_id, client_id=client_id,
                             gross=sign * abs(_cents(total)), lines=_ticket_lines(items, total_net=total_net, sign=sign))
