@@ -12,6 +12,7 @@ SUBSCRIPTIONS = {
     "finance.invoice.issued.v1": [
         ("commercial.commission_on_invoice", "contexts.commercial.handlers.commission_on_invoice", {}),
         ("logistics.letter_on_invoice_issued", "contexts.logistics.handlers.letter_on_invoice_issued", {}),
+        ("engagement.reporting.invoice", "contexts.engagement.reporting.handlers.invoice_issued", {}),
     ],
     "finance.dunning.formal_notice.v1": [
         ("logistics.letter_on_formal_notice", "contexts.logistics.handlers.letter_on_formal_notice", {}),
@@ -31,8 +32,24 @@ SUBSCRIPTIONS = {
     "finance.payment.received.v1": [
         ("commercial.commission_on_payment", "contexts.commercial.handlers.commission_on_payment", {}),
         ("commercial.order_paid_on_payment", "contexts.commercial.handlers.order_paid_on_payment", {}),
+        ("engagement.reporting.payment", "contexts.engagement.reporting.handlers.payment_received", {}),
     ],
     "finance.payment.rejected.v1": [
         ("commercial.order_cancelled_on_rejection", "contexts.commercial.handlers.order_cancelled_on_rejection", {}),
+    ],
+    "commercial.order.placed.v1": [
+        ("engagement.reporting.order_placed", "contexts.engagement.reporting.handlers.order_placed", {}),
+    ],
+    "commercial.order.cancelled.v1": [
+        ("engagement.reporting.order_cancelled", "contexts.engagement.reporting.handlers.order_cancelled", {}),
+    ],
+    "core.client.created.v1": [
+        ("engagement.reporting.client_created", "contexts.engagement.reporting.handlers.client_created", {}),
+    ],
+    "pos.ticket.completed.v1": [
+        ("engagement.reporting.ticket_completed", "contexts.engagement.reporting.handlers.ticket_completed", {}),
+    ],
+    "pos.ticket.returned.v1": [
+        ("engagement.reporting.ticket_returned", "contexts.engagement.reporting.handlers.ticket_returned", {}),
     ],
 }

@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("contexts.commercial.rest.urls")),
     path("", include("contexts.logistics.rest.urls")),
     path("", include("contexts.pos.rest.urls")),
+    path("", include("contexts.engagement.reporting.rest.urls")),
 ]
 
 urlpatterns = [

@@ -109,3 +109,12 @@ def clock_now() -> str:
     from django.utils import timezone
 
     return timezone.now().isoformat()
+
+
+# A beat started by a test with COMPTOIR_TEST_BEAT_WEEKLY_REPORT=<ISO date> runs the weekly sales
+# report for every tenant every second, as of that date (the report itself sends once a day).
+if os.environ.get("COMPTOIR_TEST_BEAT_WEEKLY_REPORT"):
+    from contexts.engagement.reporting.tasks import send_weekly_sales_report
+
+    tenant_job(schedule=1.0, name="tests.weekly_sales_report",
+               kwargs={"today": os.environ["COMPTOIR_TEST_BEAT_WEEKLY_REPORT"]})(send_weekly_sales_report)

@@ -29,3 +29,8 @@ def bill_contracts(*, today: datetime.date) -> int:
 
 def has_contracts() -> bool:
     return selectors.has_contracts()
+
+
+def carts_created(*, since: datetime.datetime, until: datetime.datetime) -> int:
+    """How many carts were opened in [since, until): the denominator of the conversion rate."""
+    return selectors.carts_created(since=since, until=until)

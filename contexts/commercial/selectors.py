@@ -22,3 +22,10 @@ def order_detail(*, order_id: uuid.UUID, customer_id: uuid.UUID | str | None = N
 
 def has_contracts() -> bool:
     return Contract.objects.exists()
+
+
+def carts_created(*, since: datetime.datetime, until: datetime.datetime) -> int:
+    """How many carts were opened in [since, until): the denominator of the conversion rate."""
+    from contexts.commercial.models import Cart
+
+    return Cart.objects.filter(created_at__gte=since, created_at__lt=until).count()

@@ -86,3 +86,8 @@ def delivery_address(*, client_id: uuid.UUID | str) -> DeliveryAddress | None:
 def staff_by_ids(*, ids) -> dict[int, StaffSummary]:
     """Staff users of the current tenant by id (one query whatever the number of ids)."""
     return selectors.staff_by_ids(ids=ids)
+
+
+def staff_emails(*, roles: list[str]) -> list[str]:
+    """E-mail addresses of the active staff users holding one of these roles (e.g. owner, manager)."""
+    return selectors.staff_emails(roles=roles)

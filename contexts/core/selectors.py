@@ -93,3 +93,11 @@ def search_clients(*, query: str, limit: int = 10) -> list[ClientMatch]:
         return []
     return [ClientMatch(id=c.id, display_name=c.display_name, email=c.email, phone=c.phone, city=c.city)
             for c in Client.objects.filter(condition).order_by("last_name", "first_name", "company_name")[:limit]]
+
+
+def staff_emails(*, roles: list[str]) -> list[str]:
+    """E-mail addresses of the active staff users holding one of these roles (e.g. owner, manager)."""
+    from contexts.core.accounts.models import User
+
+    return sorted({e for e in User.objects.filter(role__in=list(roles), is_active=True).exclude(email="")
+                   .values_list("email", flat=True)})

@@ -9,3 +9,4 @@ class NotificationAdmin(ModelAdmin):
     list_display = ("sent_at", "kind", "recipient", "subject")
     list_filter = ("kind",)
     search_fields = ("recipient", "subject")
+from contexts.engagement.reporting import admin as _reporting_admin  # noqa: E402,F401  (dashboard, scheduled reports)

@@ -16,3 +16,9 @@ class Notification(models.Model):
         verbose_name = "notification"
         verbose_name_plural = "notifications"
         ordering = ["-sent_at"]
+
+
+from contexts.engagement.reporting.models import (  # noqa: E402,F401  (the reporting read model, same app)
+    ClientFact, DailyDocuments, DailySales, DailyVariantSales, DocumentFact, InvoiceFact, OrderFact, PaymentFact, ReportJob,
+    SaleFact, ScheduledReport,
+)

@@ -14,6 +14,7 @@ from contexts.finance.data import (CardPayment, FormalNoticeLetter, InvoiceLette
 from contexts.finance.services import dunning, invoicing, letters, order_billing, payments
 from contexts.finance.services.payments import IdempotencyKeyReused, PaymentDeclined, PaymentUnavailable  # noqa: F401
 from crm.rest.errors import InvalidInput  # noqa: F401  (raised by these functions)
+from contexts.finance.data import ReportLine, ReportInvoice, ReportPayment  # noqa: F401  (returned)
 
 
 def require_seller_identity() -> None:
@@ -107,3 +108,18 @@ def record_dunning_dispatch(*, reminder_id: uuid.UUID | str, dispatch_id: uuid.U
     """What became of a posted reminder (logistics' postal dispatch): shown in the invoice's
     dunning history."""
     dunning.record_dispatch(reminder_id=reminder_id, dispatch_id=dispatch_id, status=status, proof=proof, cost=cost)
+
+
+def report_invoice(*, invoice_id: uuid.UUID) -> ReportInvoice | None:
+    """One issued invoice with its lines (two queries); None for a draft or an unknown id."""
+    return selectors.report_invoice(invoice_id=invoice_id)
+
+
+def report_invoices(*, after_id: uuid.UUID | None=None, limit: int=500) -> list[ReportInvoice]:
+    """Issued invoices and credit notes by id, a page at a time (the read model's rebuild)."""
+    return selectors.report_invoices(after_id=after_id, limit=limit)
+
+
+def report_payments(*, after_id: uuid.UUID | None=None, limit: int=500) -> list[ReportPayment]:
+    """Received payments with their allocations, a page at a time (the read model's rebuild)."""
+    return selectors.report_payments(after_id=after_id, limit=limit)

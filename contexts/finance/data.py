@@ -65,3 +65,38 @@ class InvoiceLetter:
     city: str
     country: str
     pdf: bytes
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    variant_id: uuid.UUID | None
+    quantity: Decimal
+    net: Decimal
+    vat: Decimal
+
+
+@dataclass(frozen=True)
+class ReportInvoice:
+    """An issued invoice or credit note as the reporting read model needs it."""
+
+    id: uuid.UUID
+    kind: str                       # invoice or credit_note
+    client_id: uuid.UUID
+    order_id: uuid.UUID | None
+    contract_id: uuid.UUID | None
+    issued_at: object               # datetime
+    due_date: object                # date or None
+    total_net: Decimal
+    total_vat: Decimal
+    total_gross: Decimal
+    lines: tuple = ()
+
+
+@dataclass(frozen=True)
+class ReportPayment:
+    id: uuid.UUID
+    client_id: uuid.UUID
+    method: str
+    amount: Decimal
+    received_at: object             # datetime
+    allocations: tuple = ()

@@ -8,6 +8,7 @@ from contexts.finance.data import CardPayment, InvoicePdf, InvoiceShare
 from django.db.models import QuerySet
 
 from contexts.finance.models import Allocation, Installment, Invoice, InvoiceLine, Payment, Reminder
+from contexts.finance.data import ReportLine, ReportInvoice, ReportPayment
 
 
 def invoice_list() -> QuerySet[Invoice]:
@@ -69,3 +70,53 @@ def payment_shares(*, payment_id: uuid.UUID) -> list[InvoiceShare]:
         out.append(InvoiceShare(invoice_id=inv.id, client_id=inv.client_id, net=(inv.total_net * ratio).quantize(Decimal("0.01")),
                                 gross=a.amount, line_nets=tuple(lines.get(inv.id, ()))))
     return out
+
+
+def _report_invoices(qs) -> list[ReportInvoice]:
+    from decimal import ROUND_HALF_UP
+
+    from contexts.finance.models import InvoiceLine
+
+    invoices = list(qs)
+    lines: dict = {}
+    for line in InvoiceLine.objects.filter(invoice_id__in=[i.id for i in invoices]).order_by("invoice_id", "position"):
+        vat = (line.line_net * line.vat_rate / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        lines.setdefault(line.invoice_id, []).append(ReportLine(variant_id=line.variant_id, quantity=line.quantity,
+                                                                net=line.line_net, vat=vat))
+    return [ReportInvoice(id=i.id, kind=i.kind, client_id=i.client_id, order_id=i.order_id, contract_id=i.contract_id,
+                          issued_at=i.issued_at, due_date=i.due_date, total_net=i.total_net, total_vat=i.total_vat,
+                          total_gross=i.total_gross, lines=tuple(lines.get(i.id, ()))) for i in invoices]
+
+
+def report_invoice(*, invoice_id: uuid.UUID) -> ReportInvoice | None:
+    """One issued invoice with its lines (two queries); None for a draft or an unknown id."""
+    from contexts.finance.models import Invoice
+
+    found = _report_invoices(Invoice.objects.filter(id=invoice_id, status="issued"))
+    return found[0] if found else None
+
+
+def report_invoices(*, after_id: uuid.UUID | None = None, limit: int = 500) -> list[ReportInvoice]:
+    """Issued invoices and credit notes by id, a page at a time (the read model's rebuild)."""
+    from contexts.finance.models import Invoice
+
+    qs = Invoice.objects.filter(status="issued").order_by("id")
+    if after_id is not None:
+        qs = qs.filter(id__gt=after_id)
+    return _report_invoices(qs[:limit])
+
+
+def report_payments(*, after_id: uuid.UUID | None = None, limit: int = 500) -> list[ReportPayment]:
+    """Received payments with their allocations, a page at a time (the read model's rebuild)."""
+    from contexts.finance.models import Allocation, Payment
+
+    qs = Payment.objects.filter(status="succeeded").order_by("id")
+    if after_id is not None:
+        qs = qs.filter(id__gt=after_id)
+    payments = list(qs[:limit])
+    alloc: dict = {}
+    for a in Allocation.objects.filter(payment_id__in=[p.id for p in payments]):
+        alloc.setdefault(a.payment_id, []).append((a.invoice_id, a.amount))
+    return [ReportPayment(id=p.id, client_id=p.client_id, method=p.method, amount=p.amount,
+                          received_at=p.received_at or p.created_at, allocations=tuple(alloc.get(p.id, ())))
+            for p in payments]

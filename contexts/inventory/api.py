@@ -119,3 +119,8 @@ def _check_quantities(lines) -> None:
 def open_alerts(*, location_id: uuid.UUID | None = None, variant_ids: Iterable[uuid.UUID] | None = None) -> dict[uuid.UUID, int]:
     """Open stock alerts: variant -> available stock when the alert was opened (one query)."""
     return selectors.open_alerts(location_id=location_id, variant_ids=variant_ids)
+
+
+def open_low_stock_alerts() -> int:
+    """How many low-stock alerts are open (one per variant and location at most)."""
+    return selectors.open_low_stock_alerts()

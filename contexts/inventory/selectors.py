@@ -91,3 +91,10 @@ def open_alerts(*, location_id: uuid.UUID | None = None, variant_ids: Iterable[u
     if variant_ids is not None:
         qs = qs.filter(variant_id__in=list(variant_ids))
     return dict(qs.values_list("variant_id", "available"))
+
+
+def open_low_stock_alerts() -> int:
+    """How many low-stock alerts are open (one per variant and location at most)."""
+    from contexts.inventory.models import StockAlert
+
+    return StockAlert.objects.filter(is_open=True).count()
