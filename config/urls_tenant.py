@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("contexts.inventory.rest.urls")),
     path("", include("contexts.finance.rest.urls")),
     path("", include("contexts.commercial.rest.urls")),
+    path("", include("contexts.engagement.rest.urls")),
 ]
 
 urlpatterns = [

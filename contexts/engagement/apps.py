@@ -8,3 +8,9 @@ class EngagementConfig(AppConfig):
 
     def ready(self):
         from contexts.engagement import handlers  # noqa: F401  (subscribers register on import)
+        from contexts.engagement.services import loyalty
+        from crm import hooks
+
+        # Lower contexts (commercial's checkout, the till) ask through the kernel: see README.
+        hooks.provide("loyalty.redeem", loyalty.redeem)
+        hooks.provide("loyalty.restore", loyalty.restore)

@@ -2,6 +2,7 @@
 events.py). Keyword-only functions returning frozen dataclasses or plain values."""
 from __future__ import annotations
 
+import datetime  # noqa: F401  (annotations)
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -261,3 +262,10 @@ def send_refund(*, refund_id: uuid.UUID) -> bool:
         logging.getLogger(__name__).warning("refund %s not sent yet; the reconcile job retries it", refund_id)
         return False
     return True
+
+
+def invoice_due_dates(*, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, "datetime.date | None"]:
+    """{invoice id: due date} of issued invoices, one query (engagement's overdue view)."""
+    from contexts.finance.models import Invoice
+
+    return dict(Invoice.objects.filter(pk__in=list(ids)).values_list("id", "due_date"))
