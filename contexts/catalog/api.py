@@ -110,3 +110,19 @@ def category_subtree_ids(*, category_id: uuid.UUID) -> set[uuid.UUID]:
 
     path = Category.objects.filter(pk=category_id).values_list("path", flat=True).first()
     return set(Category.objects.filter(path__startswith=path).values_list("id", flat=True)) if path else set()
+
+
+PRODUCT_EXPORT_FIELDS = ("id", "name", "brand", "category__name", "vat_class__code", "is_active", "created_at")
+
+
+def export_products(*, created_from=None, created_to=None):
+    """(header, rows): the products as CSV rows, streamed from a server-side cursor (crm.exports)."""
+    from contexts.catalog.models import Product
+    from crm.exports import rows_of
+
+    qs = Product.objects.order_by("created_at", "id")
+    if created_from:
+        qs = qs.filter(created_at__date__gte=created_from)
+    if created_to:
+        qs = qs.filter(created_at__date__lte=created_to)
+    return ["id", "name", "brand", "category", "vat_class", "is_active", "created_at"], rows_of(qs, PRODUCT_EXPORT_FIELDS)
