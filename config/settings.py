@@ -283,6 +283,7 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "contexts.commercial.models.OrderStatus",
         "PaymentStatusEnum": "contexts.finance.models.PaymentStatus",
         "PaymentMethodEnum": "contexts.finance.models.PaymentMethod",
+        "ActivityKindEnum": "contexts.engagement.models.ActivityKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -1,6 +1,7 @@
 """Engagement data: messages sent, staff notifications, contact preferences, the client timeline,
 activities and tasks, the health score, loyalty. Other contexts' rows are referenced by UUID only."""
 import uuid
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
@@ -190,8 +191,8 @@ class LoyaltyProgram(models.Model):
     """The tenant's rule (one row): points per euro spent and the value of a point."""
 
     id = models.PositiveSmallIntegerField(verbose_name="identifiant", primary_key=True, default=1, editable=False)
-    points_per_euro = models.DecimalField(verbose_name="points par euro", max_digits=6, decimal_places=2, default=1)
-    point_value = models.DecimalField(verbose_name="valeur d'un point (€)", max_digits=6, decimal_places=4, default="0.01")
+    points_per_euro = models.DecimalField(verbose_name="points par euro", max_digits=6, decimal_places=2, default=Decimal("1"))
+    point_value = models.DecimalField(verbose_name="valeur d'un point (€)", max_digits=6, decimal_places=4, default=Decimal("0.01"))
     is_active = models.BooleanField(verbose_name="actif", default=True)
 
     class Meta:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -155,7 +156,10 @@ class MyLoyaltyView(APIView):
 
     @extend_schema(responses={200: BalanceOutput})
     def get(self, request):
-        summary = core_api.client_for_customer(customer_id=uuid.UUID(str(request.user.customer_id)))
+        try:
+            summary = core_api.client_for_customer(customer_id=uuid.UUID(str(request.user.customer_id)))
+        except (ObjectDoesNotExist, ValueError) as exc:  # a token whose customer account is gone
+            raise NotFound(_("No such customer."), field="customer") from exc
         return Response(BalanceOutput(loyalty.balance(client_id=summary.client_id)).data)
 
 

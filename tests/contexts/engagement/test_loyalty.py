@@ -133,3 +133,11 @@ def test_points_are_taken_back_on_a_till_return_and_a_web_credit_note(client_row
 
 def test_anonymous_till_tickets_earn_nothing(tenant):
     assert loyalty.earn(client_id=None, source="till_ticket", source_id=uuid.uuid4(), amount=Decimal("12.00")) == 0
+
+
+def test_a_new_shop_customer_without_points_reads_a_zero_balance(tenant, api):
+    from tests.factories.commercial import customer, customer_token
+
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {customer_token(customer())}")
+    body = api.get("/api/v1/customers/me/loyalty").json()
+    assert (body["points"], body["value"], body["tier"]) == (0, "0.00", "")
