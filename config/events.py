@@ -8,11 +8,15 @@ SUBSCRIPTIONS = {
     "commercial.order.paid.v1": [
         ("engagement.order_confirmation", "contexts.engagement.handlers.send_order_confirmation", {}),
         ("logistics.shipment_on_order_paid", "contexts.logistics.handlers.shipment_on_order_paid", {}),
+        ("engagement.timeline_order_paid", "contexts.engagement.handlers.timeline_order_paid", {}),
+        ("engagement.loyalty_order_paid", "contexts.engagement.handlers.loyalty_order_paid", {}),
     ],
     "finance.invoice.issued.v1": [
         ("commercial.commission_on_invoice", "contexts.commercial.handlers.commission_on_invoice", {}),
         ("logistics.letter_on_invoice_issued", "contexts.logistics.handlers.letter_on_invoice_issued", {}),
         ("engagement.reporting.invoice", "contexts.engagement.reporting.handlers.invoice_issued", {}),
+        ("engagement.timeline_invoice_issued", "contexts.engagement.handlers.timeline_invoice_issued", {}),
+        ("engagement.loyalty_credit_note", "contexts.engagement.handlers.loyalty_credit_note", {}),
     ],
     "finance.dunning.formal_notice.v1": [
         ("logistics.letter_on_formal_notice", "contexts.logistics.handlers.letter_on_formal_notice", {}),
@@ -33,23 +37,39 @@ SUBSCRIPTIONS = {
         ("commercial.commission_on_payment", "contexts.commercial.handlers.commission_on_payment", {}),
         ("commercial.order_paid_on_payment", "contexts.commercial.handlers.order_paid_on_payment", {}),
         ("engagement.reporting.payment", "contexts.engagement.reporting.handlers.payment_received", {}),
+        ("engagement.timeline_payment_received", "contexts.engagement.handlers.timeline_payment_received", {}),
     ],
     "finance.payment.rejected.v1": [
         ("commercial.order_cancelled_on_rejection", "contexts.commercial.handlers.order_cancelled_on_rejection", {}),
+        ("engagement.staff_payment_rejected", "contexts.engagement.handlers.staff_payment_rejected", {}),
+        ("engagement.timeline_payment_rejected", "contexts.engagement.handlers.timeline_payment_rejected", {}),
     ],
     "commercial.order.placed.v1": [
         ("engagement.reporting.order_placed", "contexts.engagement.reporting.handlers.order_placed", {}),
+        ("engagement.timeline_order_placed", "contexts.engagement.handlers.timeline_order_placed", {}),
     ],
     "commercial.order.cancelled.v1": [
         ("engagement.reporting.order_cancelled", "contexts.engagement.reporting.handlers.order_cancelled", {}),
+        ("engagement.loyalty_order_cancelled", "contexts.engagement.handlers.loyalty_order_cancelled", {}),
     ],
     "core.client.created.v1": [
         ("engagement.reporting.client_created", "contexts.engagement.reporting.handlers.client_created", {}),
+        ("engagement.timeline_client_created", "contexts.engagement.handlers.timeline_client_created", {}),
     ],
     "pos.ticket.completed.v1": [
         ("engagement.reporting.ticket_completed", "contexts.engagement.reporting.handlers.ticket_completed", {}),
+        ("engagement.timeline_ticket_completed", "contexts.engagement.handlers.timeline_ticket_completed", {}),
+        ("engagement.loyalty_ticket_completed", "contexts.engagement.handlers.loyalty_ticket_completed", {}),
     ],
     "pos.ticket.returned.v1": [
         ("engagement.reporting.ticket_returned", "contexts.engagement.reporting.handlers.ticket_returned", {}),
+        ("engagement.timeline_ticket_returned", "contexts.engagement.handlers.timeline_ticket_returned", {}),
+        ("engagement.loyalty_ticket_returned", "contexts.engagement.handlers.loyalty_ticket_returned", {}),
+    ],
+    "inventory.stock.low.v1": [
+        ("engagement.staff_low_stock", "contexts.engagement.handlers.staff_low_stock", {}),
+    ],
+    "commercial.contract.signed.v1": [
+        ("engagement.timeline_contract_signed", "contexts.engagement.handlers.timeline_contract_signed", {}),
     ],
 }

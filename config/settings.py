@@ -308,6 +308,7 @@ SPECTACULAR_SETTINGS = {
         "TicketKindEnum": "contexts.pos.models.TicketKind",
         "ClosingKindEnum": "contexts.pos.models.ClosingKind",
         "ShopClosingKindEnum": [("day", "Clôture journalière"), ("month", "Clôture mensuelle"), ("year", "Clôture annuelle")],
+        "ActivityKindEnum": "contexts.engagement.models.ActivityKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -354,6 +355,11 @@ STRIPE_WEBHOOK_TOLERANCE = int(env("STRIPE_WEBHOOK_TOLERANCE", "300"))
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Comptoir <no-reply@comptoir.localhost>")
+# SMS (contexts/engagement/gateways/sms.py): "console" logs them, "http" posts to a provider.
+SMS_BACKEND = env("SMS_BACKEND", "console")
+SMS_HTTP_URL = env("SMS_HTTP_URL", "")
+SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", "")
+SMS_SENDER = env("SMS_SENDER", "Comptoir")
 
 # --- observability ----------------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", "INFO")

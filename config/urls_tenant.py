@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("contexts.logistics.rest.urls")),
     path("", include("contexts.pos.rest.urls")),
     path("", include("contexts.engagement.reporting.rest.urls")),
+    path("", include("contexts.engagement.rest.urls")),
 ]
 
 urlpatterns = [

@@ -3,6 +3,8 @@ from django.db.models import Count
 
 from contexts.catalog.models import Category, PriceList, PriceListItem, Product, ProductImage, Promotion, VatClass, Variant
 from contexts.catalog.services import categories, products
+from contexts.catalog.selectors import PRODUCT_EXPORT_FIELDS
+from crm.exports import csv_admin_action
 from crm.adminkit import ModelAdmin, TabularInline
 
 
@@ -19,6 +21,7 @@ class ImageInline(TabularInline):
 
 @admin.register(Product)
 class ProductAdmin(ModelAdmin):
+    actions = [csv_admin_action(PRODUCT_EXPORT_FIELDS, "products.csv")]
     list_display = ("name", "brand", "category", "vat_class", "variant_count", "is_active")
     list_filter = ("is_active", "vat_class", "category")
     search_fields = ("name", "brand", "variants__sku", "variants__ean13")

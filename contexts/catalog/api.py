@@ -60,3 +60,8 @@ def category_subtree_ids(*, category_id: uuid.UUID) -> set[uuid.UUID]:
 def search_variants(*, q: str, limit: int = 20) -> list[VariantSummary]:
     """Active variants matching a name, SKU or barcode, best first (the till's search)."""
     return selectors.search_variant_summaries(q=q, limit=limit)
+
+
+def export_products(*, created_from=None, created_to=None):
+    """(header, rows): the products as CSV rows, streamed from a server-side cursor (crm.exports)."""
+    return selectors.export_products(created_from=created_from, created_to=created_to)

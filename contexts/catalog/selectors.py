@@ -182,3 +182,19 @@ def category_subtree_ids(*, category_id: uuid.UUID) -> set[uuid.UUID]:
 def search_variant_summaries(*, q: str, limit: int = 20) -> list[VariantSummary]:
     """Active variants matching a name, SKU or barcode, best first."""
     return [_summary(v) for v in search(q=q, limit=limit, active_only=True)]
+
+
+PRODUCT_EXPORT_FIELDS = ("id", "name", "brand", "category__name", "vat_class__code", "is_active", "created_at")
+
+
+def export_products(*, created_from=None, created_to=None):
+    """(header, rows): the products as CSV rows, streamed from a server-side cursor (crm.exports)."""
+    from contexts.catalog.models import Product
+    from crm.exports import rows_of
+
+    qs = Product.objects.order_by("created_at", "id")
+    if created_from:
+        qs = qs.filter(created_at__date__gte=created_from)
+    if created_to:
+        qs = qs.filter(created_at__date__lte=created_to)
+    return ["id", "name", "brand", "category", "vat_class", "is_active", "created_at"], rows_of(qs, PRODUCT_EXPORT_FIELDS)

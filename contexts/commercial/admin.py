@@ -5,6 +5,8 @@ from contexts.commercial.models import (
     ContractLine, Order, OrderLine, OrderReturn, OrderStatusChange, SalesAgent,
 )
 from contexts.commercial.services import contracts
+from contexts.commercial.selectors import ORDER_EXPORT_FIELDS
+from crm.exports import csv_admin_action
 from crm.adminkit import ModelAdmin, ReadOnlyInline, TabularInline, cross_context_link
 from crm.rest.errors import DomainError
 
@@ -30,6 +32,7 @@ class ReturnInline(ReadOnlyInline):
 
 @admin.register(Order)
 class OrderAdmin(ModelAdmin):
+    actions = [csv_admin_action(ORDER_EXPORT_FIELDS, "orders.csv")]
     list_display = ("created_at", "id", "status", "total", "invoice_number", "client")
     list_filter = ("status", "channel")
     cross_context_links = {"client_id": "client"}

@@ -34,3 +34,8 @@ def has_contracts() -> bool:
 def carts_created(*, since: datetime.datetime, until: datetime.datetime) -> int:
     """How many carts were opened in [since, until): the denominator of the conversion rate."""
     return selectors.carts_created(since=since, until=until)
+
+
+def export_orders(*, created_from=None, created_to=None):
+    """(header, rows): the orders as CSV rows, streamed from a server-side cursor (crm.exports)."""
+    return selectors.export_orders(created_from=created_from, created_to=created_to)

@@ -29,3 +29,20 @@ def carts_created(*, since: datetime.datetime, until: datetime.datetime) -> int:
     from contexts.commercial.models import Cart
 
     return Cart.objects.filter(created_at__gte=since, created_at__lt=until).count()
+
+
+ORDER_EXPORT_FIELDS = ("id", "created_at", "status", "channel", "client_id", "customer_id", "subtotal", "shipping_fee",
+                       "total", "coupon", "invoice_number")
+
+
+def export_orders(*, created_from=None, created_to=None):
+    """(header, rows): the orders as CSV rows, streamed from a server-side cursor (crm.exports)."""
+    from contexts.commercial.models import Order
+    from crm.exports import rows_of
+
+    qs = Order.objects.order_by("created_at", "id")
+    if created_from:
+        qs = qs.filter(created_at__date__gte=created_from)
+    if created_to:
+        qs = qs.filter(created_at__date__lte=created_to)
+    return list(ORDER_EXPORT_FIELDS), rows_of(qs, ORDER_EXPORT_FIELDS)

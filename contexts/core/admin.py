@@ -1,4 +1,6 @@
 from django.contrib import admin
+from contexts.core.selectors import CLIENT_EXPORT_FIELDS
+from crm.exports import csv_admin_action
 from crm.adminkit import ModelAdmin, TabularInline
 
 from contexts.core.models import Client
@@ -6,6 +8,7 @@ from contexts.core.models import Client
 
 @admin.register(Client)
 class ClientAdmin(ModelAdmin):
+    actions = [csv_admin_action(CLIENT_EXPORT_FIELDS, "clients.csv")]
     list_display = ("__str__", "kind", "email", "city", "created_at")
     list_filter = ("kind",)
     search_fields = ("last_name", "first_name", "company_name", "email", "siren")

@@ -91,3 +91,8 @@ def staff_by_ids(*, ids) -> dict[int, StaffSummary]:
 def staff_emails(*, roles: list[str]) -> list[str]:
     """E-mail addresses of the active staff users holding one of these roles (e.g. owner, manager)."""
     return selectors.staff_emails(roles=roles)
+
+
+def export_clients(*, created_from=None, created_to=None):
+    """(header, rows): the clients as CSV rows, streamed from a server-side cursor (crm.exports)."""
+    return selectors.export_clients(created_from=created_from, created_to=created_to)

@@ -101,3 +101,20 @@ def staff_emails(*, roles: list[str]) -> list[str]:
 
     return sorted({e for e in User.objects.filter(role__in=list(roles), is_active=True).exclude(email="")
                    .values_list("email", flat=True)})
+
+
+CLIENT_EXPORT_FIELDS = ("id", "kind", "first_name", "last_name", "company_name", "siren", "vat_number", "email", "phone",
+                        "address_line", "postal_code", "city", "country", "created_at")
+
+
+def export_clients(*, created_from=None, created_to=None):
+    """(header, rows): the clients as CSV rows, streamed from a server-side cursor (crm.exports)."""
+    from contexts.core.models import Client
+    from crm.exports import rows_of
+
+    qs = Client.objects.order_by("created_at", "id")
+    if created_from:
+        qs = qs.filter(created_at__date__gte=created_from)
+    if created_to:
+        qs = qs.filter(created_at__date__lte=created_to)
+    return list(CLIENT_EXPORT_FIELDS), rows_of(qs, CLIENT_EXPORT_FIELDS)

@@ -8,3 +8,9 @@ class EngagementConfig(AppConfig):
 
     def ready(self):
         from contexts.engagement.reporting import tasks as _reporting_tasks  # noqa: F401  (Celery tasks)
+        from contexts.engagement.services import loyalty
+        from crm import hooks
+
+        # Lower contexts (commercial's checkout, the till) ask through the kernel: see README.
+        hooks.provide("loyalty.redeem", loyalty.redeem)
+        hooks.provide("loyalty.restore", loyalty.restore)

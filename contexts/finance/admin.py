@@ -5,6 +5,8 @@ from contexts.finance.models import (
     PaymentSchedule, Refund, Reminder,
 )
 from contexts.finance.services import invoicing
+from contexts.finance.selectors import INVOICE_EXPORT_FIELDS, PAYMENT_EXPORT_FIELDS
+from crm.exports import csv_admin_action
 from crm.adminkit import ModelAdmin, ReadOnlyInline, StackedInline, TabularInline, cross_context_link
 from crm.rest.errors import DomainError
 
@@ -67,7 +69,7 @@ class InvoiceAdmin(ModelAdmin):
     date_hierarchy = "issue_date"
     list_select_related = ("original",)
     inlines = [InvoiceLineInline, InvoiceVatLineInline, InvoiceDocumentInline, AllocationInline, ReminderInline, DunningStateInline]
-    actions = ["issue_selected", "credit_selected"]
+    actions = ["issue_selected", "credit_selected", csv_admin_action(INVOICE_EXPORT_FIELDS, "invoices.csv")]
     readonly_fields = ("client", "number", "status", "kind", "original", "issue_date", "due_date", "issued_at",
                        "total_net", "total_vat", "total_gross", "sequence_year", "sequence_number")
 
@@ -156,6 +158,7 @@ class RefundInline(ReadOnlyInline):
 
 @admin.register(Payment)
 class PaymentAdmin(ModelAdmin):
+    actions = [csv_admin_action(PAYMENT_EXPORT_FIELDS, "payments.csv")]
     list_display = ("created_at", "method", "status", "amount", "refunded_amount", "reference", "client")
     cross_context_links = {"client_id": "client"}
     client = cross_context_link("client_id", "client")

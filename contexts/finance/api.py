@@ -123,3 +123,18 @@ def report_invoices(*, after_id: uuid.UUID | None=None, limit: int=500) -> list[
 def report_payments(*, after_id: uuid.UUID | None=None, limit: int=500) -> list[ReportPayment]:
     """Received payments with their allocations, a page at a time (the read model's rebuild)."""
     return selectors.report_payments(after_id=after_id, limit=limit)
+
+
+def invoice_due_dates(*, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, 'datetime.date | None']:
+    """{invoice id: due date} of issued invoices, one query (engagement's overdue view)."""
+    return selectors.invoice_due_dates(ids=ids)
+
+
+def export_invoices(*, created_from=None, created_to=None):
+    """(header, rows): invoices and credit notes as CSV rows, streamed (crm.exports)."""
+    return selectors.export_invoices(created_from=created_from, created_to=created_to)
+
+
+def export_payments(*, created_from=None, created_to=None):
+    """(header, rows): payments as CSV rows, streamed (crm.exports)."""
+    return selectors.export_payments(created_from=created_from, created_to=created_to)

@@ -120,3 +120,43 @@ def report_payments(*, after_id: uuid.UUID | None = None, limit: int = 500) -> l
     return [ReportPayment(id=p.id, client_id=p.client_id, method=p.method, amount=p.amount,
                           received_at=p.received_at or p.created_at, allocations=tuple(alloc.get(p.id, ())))
             for p in payments]
+
+
+INVOICE_EXPORT_FIELDS = ("id", "number", "kind", "status", "client_id", "order_id", "buyer_name", "issue_date", "due_date",
+                         "currency", "total_net", "total_vat", "total_gross", "created_at")
+
+
+PAYMENT_EXPORT_FIELDS = ("id", "created_at", "received_at", "client_id", "order_id", "method", "status", "amount",
+                         "refunded_amount", "currency", "reference")
+
+
+def invoice_due_dates(*, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, "datetime.date | None"]:
+    """{invoice id: due date} of issued invoices, one query (engagement's overdue view)."""
+    from contexts.finance.models import Invoice
+
+    return dict(Invoice.objects.filter(pk__in=list(ids)).values_list("id", "due_date"))
+
+
+def _export(model, fields, created_from, created_to):
+    from crm.exports import rows_of
+
+    qs = model.objects.order_by("created_at", "id")
+    if created_from:
+        qs = qs.filter(created_at__date__gte=created_from)
+    if created_to:
+        qs = qs.filter(created_at__date__lte=created_to)
+    return list(fields), rows_of(qs, fields)
+
+
+def export_invoices(*, created_from=None, created_to=None):
+    """(header, rows): invoices and credit notes as CSV rows, streamed (crm.exports)."""
+    from contexts.finance.models import Invoice
+
+    return _export(Invoice, INVOICE_EXPORT_FIELDS, created_from, created_to)
+
+
+def export_payments(*, created_from=None, created_to=None):
+    """(header, rows): payments as CSV rows, streamed (crm.exports)."""
+    from contexts.finance.models import Payment
+
+    return _export(Payment, PAYMENT_EXPORT_FIELDS, created_from, created_to)
