@@ -65,7 +65,8 @@ def test_the_timeline_shows_four_contexts_and_staff_in_order_and_a_replay_adds_n
     invoice = issued_invoice(client=client_row)
     deliver_outbox("finance.invoice.issued.v1")
 
-    assert deliver_id(till.event_id, till.name) == ["duplicate", "duplicate"]  # redelivered by the bus
+    redelivered = deliver_id(till.event_id, till.name)  # redelivered by the bus to each of its subscribers
+    assert redelivered and set(redelivered) == {"duplicate"}
     deliver(OrderPaid(order_id=paid.order_id, client_id=cid, total=Decimal("59.90"), invoice_number="F2026-000003",
                       occurred_at=paid.occurred_at))  # the same fact republished under another id
 
