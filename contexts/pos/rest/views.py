@@ -183,6 +183,12 @@ class ReceiptView(APIView):
     queryset = Ticket.objects.none()
     renderer_classes = [renderers.JSONRenderer, _HTMLRenderer, _PDFRenderer]
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response) and response.status_code >= 400:  # an error is JSON, whatever was asked
+            response.accepted_renderer, response.accepted_media_type = renderers.JSONRenderer(), "application/json"
+        return response
+
     @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/html"): OpenApiTypes.STR,
                               (200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, ticket_id):

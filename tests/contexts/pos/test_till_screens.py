@@ -308,3 +308,5 @@ def test_the_sales_api_serves_the_tills_receipt_as_html_and_pdf(tenant, till):
     assert api.get(f"/api/v1/sales/receipts/{sold['id']}?format=pdf").content.startswith(b"%PDF")
     assert api.get(f"/api/v1/sales/receipts/{sold['id']}", HTTP_ACCEPT="application/json").json()["ticket_id"] == sold["id"]
     assert api.get(f"/api/v1/sales/receipts/{sold['id']}", HTTP_ACCEPT="image/png").status_code == 406
+    missing = api.get(f"/api/v1/sales/receipts/{uuid.uuid4()}?format=pdf")
+    assert missing.status_code == 404 and missing["Content-Type"] == "application/json"
