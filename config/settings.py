@@ -107,6 +107,10 @@ PUBLIC_SCHEMA_NAME = "public"
 PUBLIC_SCHEMA_URLCONF = "config.urls_public"
 ROOT_URLCONF = "config.urls_tenant"
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
+# One `SET search_path` per connection and tenant switch, not one per query. Safe with
+# django-tenants 4.0.1, which forgets the cached path on close, rollback and savepoint rollback
+# (a SET is transactional in PostgreSQL); tests/kernel/test_search_path.py proves it.
+TENANT_LIMIT_SET_CALLS = True
 AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
@@ -178,6 +182,9 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes the database connection after every task unless told to reuse
+# it: a worker keeps its connection for this many tasks (x2), like a web process keeps its own.
+CELERY_DB_REUSE_MAX = int(env("CELERY_DB_REUSE_MAX", "500"))
 # No task runs longer than this (hard limit; soft limit 30 s before it)...
 CELERY_TASK_TIME_LIMIT = int(env("CELERY_TASK_TIME_LIMIT", "600"))
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
