@@ -154,7 +154,7 @@ ASGI_APPLICATION = "config.asgi.application"
 # --- data stores ----------------------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/comptoir")
 _db = dj_database_url.parse(DATABASE_URL, conn_max_age=int(env("DB_CONN_MAX_AGE", "60")))
-_db["ENGINE"] = "django_tenants.postgresql_backend"
+_db["ENGINE"] = "crm.dbbackend"  # django-tenants' backend with the audit buffer
 _db.setdefault("TEST", {})["NAME"] = env("DATABASE_TEST_NAME") or None
 DATABASES = {"default": _db}
 # django-tenants wraps this backend, which itself reports query metrics to Prometheus.
@@ -225,7 +225,12 @@ ADMIN_LINK_RESOLVERS = {
 
 # --- auth, API ------------------------------------------------------------------------------
 AUDITED_APPS = {"accounts", "core", "catalog", "inventory", "commercial", "finance", "engagement", "logistics", "pos"}
-AUDIT_EXCLUDED_MODELS = {"finance.invoicesequence"}
+# The trail records what people do to business records (staff, roles and keys, clients, catalog,
+# orders, issued documents, payments); not what a customer's cart touches nor rows that are
+# themselves a history (stock ledger, status changes) or parts of an audited record.
+AUDIT_EXCLUDED_MODELS = {"finance.invoicesequence", "commercial.cart", "commercial.cartitem", "inventory.reservation",
+                         "inventory.stockmovement", "commercial.orderstatuschange", "commercial.orderline",
+                         "finance.invoiceline", "finance.invoicevatline", "finance.allocation"}
 AUTHENTICATION_BACKENDS = ["contexts.core.accounts.lockout.LockoutModelBackend"]
 LOGIN_LOCKOUT_ATTEMPTS = int(env("LOGIN_LOCKOUT_ATTEMPTS", "5"))
 LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900"))

@@ -1,9 +1,13 @@
 """The audit trail: who (user, API key, customer or the system) changed what (object, fields
 with old and new values), when, in which request.
 
-Every save and delete of a model of an audited app is recorded by signal receivers, whatever
-the write path (API, admin, services, tasks). Bulk operations (QuerySet.update, bulk_create)
-bypass signals: services that use them call `record()` themselves."""
+Every save and delete of a model of an audited app (settings.AUDITED_APPS, less
+AUDIT_EXCLUDED_MODELS: carts, reservations, ledgers) is recorded by signal receivers, whatever the
+write path (API, admin, services, tasks). Bulk operations (QuerySet.update, bulk_create) bypass
+signals: services that use them call `record()` themselves.
+
+Inside a command's transaction the rows are collected on the connection and written in one bulk
+INSERT just before it commits (crm.dbbackend); outside any transaction a row is written at once."""
 from __future__ import annotations
 
 import contextvars
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, router
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from crm.observability import current_request_id
@@ -100,11 +104,16 @@ def record(*, action: str, instance: models.Model | None = None, object_type: st
     if instance is not None:
         object_type = object_type or instance._meta.label_lower
         object_id = object_id or str(instance.pk)
-    AuditEntry.objects.create(
+    entry = AuditEntry(
         actor_type=actor.type, actor_id=actor.id[:64], actor_label=actor.label[:200], action=action,
         object_type=object_type, object_id=object_id[:64], object_repr=str(instance)[:200] if instance is not None else "",
         changes=changes or {}, request_id=current_request_id()[:64],
     )
+    connection = connections[router.db_for_write(AuditEntry)]
+    if getattr(connection, "in_command", None) and connection.in_command():
+        connection.audit_pending.append((tuple(connection.savepoint_ids), entry))
+    else:
+        entry.save(force_insert=True)
 
 
 def _audited(sender) -> bool:
