@@ -17,6 +17,7 @@ from contexts.commercial.services import holds
 from crm.money import net_of
 from crm.rest.errors import InvalidInput, NotFound
 from django.utils.translation import gettext as _
+from crm.transactions import joined
 
 FREE_SHIPPING_FROM = Decimal("60.00")
 SHIPPING_FEE = Decimal("4.90")
@@ -87,7 +88,7 @@ def _open_cart(session_id: str, customer_id: uuid.UUID | None, *, create: bool, 
 
 def _attach(cart: Cart, customer_id: uuid.UUID) -> None:
     """At login: the anonymous cart becomes the customer's, merged with their other open cart."""
-    with transaction.atomic():
+    with joined():
         for other in Cart.objects.select_for_update().filter(customer_id=customer_id, status=CartStatus.OPEN).exclude(pk=cart.pk):
             holds.release(cart_id=other.id)
             for item in other.items.all():
@@ -105,7 +106,7 @@ def _quantity(cart: Cart, variant_id) -> int:
 def _set_quantity(cart: Cart, variant_id: uuid.UUID, quantity: int) -> None:
     """Holds exactly `quantity` units of the variant for this cart (a new reservation replaces
     the old one: inventory never holds more than is there)."""
-    with transaction.atomic():
+    with joined():
         holds.hold(cart_id=cart.id, variant_id=variant_id, quantity=quantity)
         if quantity <= 0:
             CartItem.objects.filter(cart=cart, variant_id=variant_id).delete()
@@ -119,7 +120,7 @@ def add_item(*, session_id: str, variant_id: uuid.UUID, quantity: int, customer_
     summary = catalog_api.variants_by_ids(ids=[variant_id]).get(variant_id)
     if summary is None or not summary.is_active:
         raise InvalidInput(_("No such product variant."), field="variant_id")
-    with transaction.atomic():
+    with joined():
         cart = _open_cart(session_id, customer_id, create=True, lock=True)
         _set_quantity(cart, variant_id, _quantity(cart, variant_id) + quantity)
         cart.save(update_fields=["updated_at"])
@@ -143,7 +144,7 @@ def set_coupon(*, session_id: str, coupon: str, customer_id: uuid.UUID | None = 
 
 
 def discard(*, session_id: str, customer_id: uuid.UUID | None = None) -> None:
-    with transaction.atomic():
+    with joined():
         cart = _open_cart(session_id, customer_id, create=False, lock=True)
         if cart is None:
             raise NotFound(_("No open cart for this session."), field="session_id")
@@ -159,7 +160,7 @@ def abandon_idle(*, idle: datetime.timedelta = datetime.timedelta(hours=2)) -> i
 
     n = 0
     for cart in Cart.objects.filter(status=CartStatus.OPEN, updated_at__lt=timezone.now() - idle, recovery_sent_at__isnull=True):
-        with transaction.atomic():
+        with joined():
             holds.release(cart_id=cart.id)
             cart.recovery_sent_at = timezone.now()
             cart.save(update_fields=["recovery_sent_at"])
