@@ -111,7 +111,10 @@ def _set_quantity(cart: Cart, variant_id: uuid.UUID, quantity: int) -> None:
         if quantity <= 0:
             CartItem.objects.filter(cart=cart, variant_id=variant_id).delete()
             return
-        CartItem.objects.update_or_create(cart=cart, variant_id=variant_id, defaults={"quantity": quantity})
+        # The cart's row is locked by the caller: no one else writes its items meanwhile, so an
+        # update then an insert needs none of update_or_create's two savepoints.
+        if not CartItem.objects.filter(cart=cart, variant_id=variant_id).update(quantity=quantity):
+            CartItem.objects.create(cart=cart, variant_id=variant_id, quantity=quantity)
 
 
 def add_item(*, session_id: str, variant_id: uuid.UUID, quantity: int, customer_id: uuid.UUID | None = None) -> Cart:
