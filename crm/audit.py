@@ -11,6 +11,7 @@ INSERT just before it commits (crm.dbbackend); outside any transaction a row is 
 from __future__ import annotations
 
 import contextvars
+import copy
 import datetime
 import decimal
 import uuid
@@ -19,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections, models, router
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_init, post_save, pre_save
 
 from crm.observability import current_request_id
 
@@ -120,11 +121,35 @@ def _audited(sender) -> bool:
     return sender._meta.app_label in settings.AUDITED_APPS and sender._meta.label_lower not in settings.AUDIT_EXCLUDED_MODELS
 
 
+_UNLOADED = object()
+
+
+def _loaded_values(instance: models.Model) -> dict[str, Any]:
+    """The field values as read from the database (or last saved); mutable values copied, so an
+    in-place change of a JSON field still shows in the diff."""
+    values = {}
+    for f in instance._meta.concrete_fields:
+        value = instance.__dict__.get(f.attname, _UNLOADED)
+        values[f.attname] = copy.deepcopy(value) if isinstance(value, (dict, list)) else value
+    return values
+
+
+def _remember_loaded(sender, instance, **kwargs):
+    if _audited(sender):
+        instance._audit_loaded = _loaded_values(instance)
+
+
 def _before_save(sender, instance, raw=False, **kwargs):
     if raw or not _audited(sender):
         return
     instance._audit_before = None
     if instance.pk is not None and not instance._state.adding:
+        loaded = getattr(instance, "_audit_loaded", None)
+        if loaded is not None and _UNLOADED not in loaded.values():
+            # The values this instance was read with (under the service's row lock, usually):
+            # no second read of the row.
+            instance._audit_before = {k: _json(v) for k, v in loaded.items() if k not in _SECRET_FIELDS}
+            return
         old = sender._base_manager.filter(pk=instance.pk).first()
         instance._audit_before = _snapshot(old) if old is not None else None
 
@@ -134,6 +159,7 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
         return
     after = _snapshot(instance)
     before = getattr(instance, "_audit_before", None)
+    instance._audit_loaded = _loaded_values(instance)  # the next save diffs against this one
     if created or before is None:
         record(action="create", instance=instance, changes={k: [None, v] for k, v in after.items()})
         return
@@ -150,4 +176,5 @@ def _after_delete(sender, instance, **kwargs):
 def connect() -> None:
     pre_save.connect(_before_save, dispatch_uid="crm_audit_pre_save")
     post_save.connect(_after_save, dispatch_uid="crm_audit_post_save")
+    post_init.connect(_remember_loaded, dispatch_uid="crm_audit_post_init")
     post_delete.connect(_after_delete, dispatch_uid="crm_audit_post_delete")

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.committed
 
 CART_ADD_NEW_LINE = 23
 CART_ADD_SAME_LINE = 25  # the old hold is replaced by a new one
-CHECKOUT = 86  # 1 line or 20: the count does not grow with the lines
+CHECKOUT = 80  # 1 line or 20: the count does not grow with the lines
 PRODUCT_LIST = 8
 
 

@@ -110,3 +110,18 @@ def test_a_rolled_back_command_or_savepoint_leaves_no_rows_of_its_own(committed_
             raise Boom
     assert list(AuditEntry.objects.filter(object_type="core.client").values_list("object_id", flat=True)) == [
         str(kept.pk)]
+
+
+def test_an_update_is_diffed_against_the_values_read_without_reading_the_row_again(tenant):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = Client.objects.get(pk=PersonClientFactory(last_name="Roux", city="Metz").pk)
+    c.city = "Nancy"
+    with CaptureQueriesContext(connection) as ctx:
+        c.save(update_fields=["city"])
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+    c.city = "Toul"
+    c.save(update_fields=["city"])  # diffed against the last save, not the first read
+    changes = [e.changes["city"] for e in AuditEntry.objects.filter(object_id=str(c.pk), action="update").order_by("id")]
+    assert changes == [["Metz", "Nancy"], ["Nancy", "Toul"]]
