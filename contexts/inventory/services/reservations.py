@@ -41,7 +41,7 @@ def reserve(*, variant_id: uuid.UUID, quantity: int, reference: str, owner: str 
                 reservation = Reservation.objects.create(variant_id=variant_id, location_id=loc, quantity=quantity,
                                                          reference=reference[:100], owner=owner[:100],
                                                          expires_at=timezone.now() + ttl)
-                _check_low(StockItem.objects.get(variant_id=variant_id, location_id=loc))
+                _check_low(StockItem.objects.get(variant_id=variant_id, location_id=loc), fresh=True)
                 return reservation
     raise InsufficientStock()
 

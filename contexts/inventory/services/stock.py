@@ -82,10 +82,12 @@ def _move(item: StockItem, kind: str, quantity: int, reference: str) -> None:
                                  quantity=quantity, reference=reference[:100])
 
 
-def _check_low(item: StockItem) -> None:
+def _check_low(item: StockItem, *, fresh: bool = False) -> None:
     """Opens an alert (once) and publishes inventory.stock.low when available stock falls to
-    the reorder point; closes the alert when it rises above."""
-    item.refresh_from_db(fields=["on_hand", "reserved", "reorder_point"])
+    the reorder point; closes the alert when it rises above. `fresh`: the item was just read
+    after the change (no second read)."""
+    if not fresh:
+        item.refresh_from_db(fields=["on_hand", "reserved", "reorder_point"])
     if item.reorder_point and item.available <= item.reorder_point:
         with connection.cursor() as cursor:
             cursor.execute(
