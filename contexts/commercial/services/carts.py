@@ -52,8 +52,7 @@ def totals(cart: Cart) -> Totals:
         return Totals((), Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), {})
     priced = catalog_api.prices(lines=[(i.variant_id, i.quantity) for i in items], channel="web",
                                 coupon=cart.coupon or None)
-    names = catalog_api.variants_by_ids(ids=[i.variant_id for i in items])
-    lines = tuple(Line(variant_id=p.variant_id, label=names[p.variant_id].name, quantity=p.quantity, unit_price=p.unit_price,
+    lines = tuple(Line(variant_id=p.variant_id, label=p.name, quantity=p.quantity, unit_price=p.unit_price,
                        discount=p.discount, total=p.total, vat_rate=p.vat_rate, promotions=tuple(x.name for x in p.promotions))
                   for p in priced)
     subtotal = sum((l.total for l in lines), Decimal("0.00"))

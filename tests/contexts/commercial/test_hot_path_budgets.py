@@ -12,9 +12,9 @@ from tests.helpers import assert_num_queries
 
 pytestmark = pytest.mark.committed
 
-CART_ADD_NEW_LINE = 22
-CART_ADD_SAME_LINE = 24  # the old hold is replaced by a new one
-CHECKOUT = 80  # 1 line or 20: the count does not grow with the lines
+CART_ADD_NEW_LINE = 21
+CART_ADD_SAME_LINE = 23  # the old hold is replaced by a new one
+CHECKOUT = 79  # 1 line or 20: the count does not grow with the lines
 PRODUCT_LIST = 8
 
 
