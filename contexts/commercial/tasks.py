@@ -7,9 +7,11 @@ from crm.jobs import tenant_job
 @tenant_job(schedule=crontab(minute="*/15"))
 @shared_task(name="commercial.abandon_idle_carts")
 def abandon_idle_carts() -> int:
+    from django.utils import timezone
+
     from contexts.commercial.services import carts
 
-    return carts.abandon_idle()
+    return carts.abandon_idle(now=timezone.now())
 
 
 @tenant_job(schedule=crontab(day_of_month=1, hour=5, minute=0))

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from contexts.catalog import api as catalog_api
 from contexts.commercial.models import Cart, CartItem, CartStatus
@@ -154,17 +153,17 @@ def discard(*, session_id: str, customer_id: uuid.UUID | None = None) -> None:
         cart.delete()
 
 
-def abandon_idle(*, idle: datetime.timedelta = datetime.timedelta(hours=2)) -> int:
-    """The beat job: carts idle too long give their stock back and get one recovery e-mail."""
+def abandon_idle(*, now: datetime.datetime, idle: datetime.timedelta = datetime.timedelta(hours=2)) -> int:
+    """The beat job: carts idle since before `now - idle` give their stock back and get one recovery e-mail."""
     from django.core.mail import send_mail
 
     from contexts.core import api as core_api
 
     n = 0
-    for cart in Cart.objects.filter(status=CartStatus.OPEN, updated_at__lt=timezone.now() - idle, recovery_sent_at__isnull=True):
+    for cart in Cart.objects.filter(status=CartStatus.OPEN, updated_at__lt=now - idle, recovery_sent_at__isnull=True):
         with joined():
             holds.release(cart_id=cart.id)
-            cart.recovery_sent_at = timezone.now()
+            cart.recovery_sent_at = now
             cart.save(update_fields=["recovery_sent_at"])
             if cart.customer_id:
                 email = core_api.client_for_customer(customer_id=cart.customer_id).email

@@ -10,6 +10,10 @@ from crm.platform import platform_site
 class PlanAdmin(ModelAdmin):
     list_display = ("name", "code", "monthly_price", "max_users", "max_locations", "is_active")
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.plan_changed(obj)
+
 
 class ChargeInline(TabularInline):
     model = SubscriptionCharge

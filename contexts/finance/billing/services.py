@@ -62,9 +62,8 @@ def _charge(sub: Subscription, *, today: datetime.date) -> SubscriptionCharge | 
     return charge
 
 
-def charge_due(*, today: datetime.date | None = None) -> int:
+def charge_due(*, today: datetime.date) -> int:
     """The platform job: charges every subscription whose period has ended."""
-    today = today or timezone.localdate()
     n = 0
     with tenancy.in_public():
         for sub in Subscription.objects.select_related("plan").exclude(status=SubscriptionStatus.CANCELLED).filter(current_period_end__lte=today):
@@ -76,9 +75,15 @@ def charge_due(*, today: datetime.date | None = None) -> int:
     return n
 
 
+def plan_changed(plan: Plan) -> None:
+    """A plan's limits edited by the platform admin reach every organisation on it."""
+    for sub in plan.subscriptions.select_related("plan"):
+        sync_entitlements(sub)
+
+
 def sync_entitlements(sub: Subscription) -> None:
     """The plan's limits, kept beside the organisation (core enforces them): on subscribing,
-    and whenever the platform admin changes the plan or the status."""
+    and whenever the platform admin changes the subscription or its plan."""
     core_api.set_plan_entitlements(schema_name=sub.schema_name, plan_name=sub.plan.name, max_users=sub.plan.max_users,
                                    max_locations=sub.plan.max_locations,
                                    cancelled=sub.status == SubscriptionStatus.CANCELLED)

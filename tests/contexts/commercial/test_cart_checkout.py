@@ -2,6 +2,7 @@ import uuid
 from decimal import Decimal as D
 
 import pytest
+from django.utils import timezone
 
 from contexts.commercial.models import Cart, CartItem, Order
 from contexts.commercial.services import carts, checkout
@@ -129,9 +130,9 @@ def test_an_idle_cart_gives_its_stock_back_and_gets_one_recovery_mail(tenant, dj
     c = f.customer(email="lea@exemple.fr")
     s = _session()
     carts.add_item(session_id=s, variant_id=v.id, quantity=2, customer_id=c.id)
-    Cart.objects.filter(session_id=s).update(updated_at=carts.timezone.now() - datetime.timedelta(hours=3))
+    Cart.objects.filter(session_id=s).update(updated_at=timezone.now() - datetime.timedelta(hours=3))
     with django_capture_on_commit_callbacks(execute=True):
-        assert carts.abandon_idle() == 1
+        assert carts.abandon_idle(now=timezone.now()) == 1
     assert StockItem.objects.get(variant_id=v.id).reserved == 0
     assert [m.to for m in mailoutbox] == [["lea@exemple.fr"]]
-    assert carts.abandon_idle() == 0  # once
+    assert carts.abandon_idle(now=timezone.now()) == 0  # once

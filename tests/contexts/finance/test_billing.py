@@ -58,6 +58,21 @@ def test_plan_limits_are_enforced(tenant, stripe_api):
     StaffFactory(is_active=False)  # an inactive account takes no seat
 
 
+def test_a_plan_raised_by_the_platform_admin_lifts_the_limit_of_its_subscribers(tenant, stripe_api):
+    from contexts.finance.billing.models import Plan
+
+    _subscribe("essentiel")  # 1 location
+    inv.location()
+    with schema_context("public"):
+        plan = Plan.objects.get(code="essentiel")
+        plan.max_locations = 2
+        plan.save()
+        services.plan_changed(plan)
+    inv.location()
+    with pytest.raises(services.PlanLimitReached):
+        inv.location()
+
+
 def test_no_subscription_means_no_limit(tenant):
     for _ in range(4):
         inv.location()
