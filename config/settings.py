@@ -107,6 +107,10 @@ PUBLIC_SCHEMA_NAME = "public"
 PUBLIC_SCHEMA_URLCONF = "config.urls_public"
 ROOT_URLCONF = "config.urls_tenant"
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
+# One `SET search_path` per connection and tenant switch, not one per query. Safe with
+# django-tenants 4.0.1, which forgets the cached path on close, rollback and savepoint rollback
+# (a SET is transactional in PostgreSQL); tests/kernel/test_search_path.py proves it.
+TENANT_LIMIT_SET_CALLS = True
 AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
@@ -150,7 +154,7 @@ ASGI_APPLICATION = "config.asgi.application"
 # --- data stores ----------------------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/comptoir")
 _db = dj_database_url.parse(DATABASE_URL, conn_max_age=int(env("DB_CONN_MAX_AGE", "60")))
-_db["ENGINE"] = "django_tenants.postgresql_backend"
+_db["ENGINE"] = "crm.dbbackend"  # django-tenants' backend with the audit buffer
 _db.setdefault("TEST", {})["NAME"] = env("DATABASE_TEST_NAME") or None
 DATABASES = {"default": _db}
 # django-tenants wraps this backend, which itself reports query metrics to Prometheus.
@@ -178,6 +182,9 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes the database connection after every task unless told to reuse
+# it: a worker keeps its connection for this many tasks (x2), like a web process keeps its own.
+CELERY_DB_REUSE_MAX = int(env("CELERY_DB_REUSE_MAX", "500"))
 # No task runs longer than this (hard limit; soft limit 30 s before it)...
 CELERY_TASK_TIME_LIMIT = int(env("CELERY_TASK_TIME_LIMIT", "600"))
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
@@ -218,10 +225,24 @@ ADMIN_LINK_RESOLVERS = {
 
 # --- auth, API ------------------------------------------------------------------------------
 AUDITED_APPS = {"accounts", "core", "catalog", "inventory", "commercial", "finance", "engagement", "logistics", "pos"}
-AUDIT_EXCLUDED_MODELS = {"finance.invoicesequence",
-                         "pos.ticket", "pos.journalentry", "pos.journalhead", "pos.managerpin"}  # the journal is their trail
 # Derives each tenant's key signing the till's fiscal journal (SECRET_KEY when unset).
 POS_JOURNAL_SECRET = env("POS_JOURNAL_SECRET", "")
+# The trail records what people do to business records (staff, roles and keys, clients, catalog,
+# orders, issued documents, payments); not what a customer's cart touches nor rows that are
+# themselves a history (stock ledger, status changes) or parts of an audited record.
+AUDIT_EXCLUDED_MODELS = {"finance.invoicesequence", "commercial.cart", "commercial.cartitem", "inventory.reservation",
+                         "inventory.stockmovement", "commercial.orderstatuschange", "commercial.orderline",
+                         "finance.invoiceline", "finance.invoicevatline", "finance.allocation",
+                         # the till's journal is their trail
+                         "pos.ticket", "pos.ticketline", "pos.tender", "pos.journalentry", "pos.journalhead",
+                         "pos.managerpin", "pos.closing",
+                         # histories of their own, and read models derived from events
+                         "logistics.shipmentchange", "logistics.trackingevent", "logistics.dispatchchange",
+                         "engagement.notification", "engagement.staffnotification", "engagement.timelineentry",
+                         "engagement.clientinvoice", "engagement.clienthealth", "engagement.loyaltyentry",
+                         "engagement.salefact", "engagement.documentfact", "engagement.invoicefact", "engagement.paymentfact",
+                         "engagement.orderfact", "engagement.clientfact", "engagement.dailysales",
+                         "engagement.dailyvariantsales", "engagement.dailydocuments", "engagement.reportjob"}
 AUTHENTICATION_BACKENDS = ["contexts.core.accounts.lockout.LockoutModelBackend"]
 LOGIN_LOCKOUT_ATTEMPTS = int(env("LOGIN_LOCKOUT_ATTEMPTS", "5"))
 LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900"))

@@ -1,12 +1,17 @@
 """The audit trail: who (user, API key, customer or the system) changed what (object, fields
 with old and new values), when, in which request.
 
-Every save and delete of a model of an audited app is recorded by signal receivers, whatever
-the write path (API, admin, services, tasks). Bulk operations (QuerySet.update, bulk_create)
-bypass signals: services that use them call `record()` themselves."""
+Every save and delete of a model of an audited app (settings.AUDITED_APPS, less
+AUDIT_EXCLUDED_MODELS: carts, reservations, ledgers) is recorded by signal receivers, whatever the
+write path (API, admin, services, tasks). Bulk operations (QuerySet.update, bulk_create) bypass
+signals: services that use them call `record()` themselves.
+
+Inside a command's transaction the rows are collected on the connection and written in one bulk
+INSERT just before it commits (crm.dbbackend); outside any transaction a row is written at once."""
 from __future__ import annotations
 
 import contextvars
+import copy
 import datetime
 import decimal
 import uuid
@@ -14,8 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import models
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db import connections, models, router
+from django.db.models.signals import post_delete, post_init, post_save, pre_save
 
 from crm.observability import current_request_id
 
@@ -100,15 +105,38 @@ def record(*, action: str, instance: models.Model | None = None, object_type: st
     if instance is not None:
         object_type = object_type or instance._meta.label_lower
         object_id = object_id or str(instance.pk)
-    AuditEntry.objects.create(
+    entry = AuditEntry(
         actor_type=actor.type, actor_id=actor.id[:64], actor_label=actor.label[:200], action=action,
         object_type=object_type, object_id=object_id[:64], object_repr=str(instance)[:200] if instance is not None else "",
         changes=changes or {}, request_id=current_request_id()[:64],
     )
+    connection = connections[router.db_for_write(AuditEntry)]
+    if getattr(connection, "in_command", None) and connection.in_command():
+        connection.audit_pending.append((tuple(connection.savepoint_ids), entry))
+    else:
+        entry.save(force_insert=True)
 
 
 def _audited(sender) -> bool:
     return sender._meta.app_label in settings.AUDITED_APPS and sender._meta.label_lower not in settings.AUDIT_EXCLUDED_MODELS
+
+
+_UNLOADED = object()
+
+
+def _loaded_values(instance: models.Model) -> dict[str, Any]:
+    """The field values as read from the database (or last saved); mutable values copied, so an
+    in-place change of a JSON field still shows in the diff."""
+    values = {}
+    for f in instance._meta.concrete_fields:
+        value = instance.__dict__.get(f.attname, _UNLOADED)
+        values[f.attname] = copy.deepcopy(value) if isinstance(value, (dict, list)) else value
+    return values
+
+
+def _remember_loaded(sender, instance, **kwargs):
+    if _audited(sender):
+        instance._audit_loaded = _loaded_values(instance)
 
 
 def _before_save(sender, instance, raw=False, **kwargs):
@@ -116,6 +144,12 @@ def _before_save(sender, instance, raw=False, **kwargs):
         return
     instance._audit_before = None
     if instance.pk is not None and not instance._state.adding:
+        loaded = getattr(instance, "_audit_loaded", None)
+        if loaded is not None and _UNLOADED not in loaded.values():
+            # The values this instance was read with (under the service's row lock, usually):
+            # no second read of the row.
+            instance._audit_before = {k: _json(v) for k, v in loaded.items() if k not in _SECRET_FIELDS}
+            return
         old = sender._base_manager.filter(pk=instance.pk).first()
         instance._audit_before = _snapshot(old) if old is not None else None
 
@@ -125,6 +159,7 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
         return
     after = _snapshot(instance)
     before = getattr(instance, "_audit_before", None)
+    instance._audit_loaded = _loaded_values(instance)  # the next save diffs against this one
     if created or before is None:
         record(action="create", instance=instance, changes={k: [None, v] for k, v in after.items()})
         return
@@ -141,4 +176,5 @@ def _after_delete(sender, instance, **kwargs):
 def connect() -> None:
     pre_save.connect(_before_save, dispatch_uid="crm_audit_pre_save")
     post_save.connect(_after_save, dispatch_uid="crm_audit_post_save")
+    post_init.connect(_remember_loaded, dispatch_uid="crm_audit_post_init")
     post_delete.connect(_after_delete, dispatch_uid="crm_audit_post_delete")

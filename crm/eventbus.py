@@ -123,8 +123,30 @@ def publish(event: Event) -> None:
     OutboxEvent.objects.create(id=event.event_id, name=event.name, payload=event.payload(),
                                occurred_at=event.occurred_at, request_id=current_request_id()[:64])
     EVENTS_PUBLISHED.labels(event=event.name).inc()
-    schema = tenancy.current_schema()
-    transaction.on_commit(lambda: send(event_ids=[event.event_id], schema=schema))
+    _after_commit_batch(tenancy.current_schema()).append(event.event_id)
+
+
+class _SendBatch(list):
+    """The events one transaction published in one schema, sent together after its commit."""
+
+    def __init__(self, schema: str):
+        super().__init__()
+        self.schema = schema
+
+    def __call__(self) -> None:
+        send(event_ids=list(self), schema=self.schema)
+
+
+def _after_commit_batch(schema: str) -> _SendBatch:
+    connection = transaction.get_connection()
+    batch = getattr(connection, "_outbox_send_batch", None)
+    # A batch whose callback is gone (its transaction or savepoint rolled back, or it already
+    # ran) is not reused: the next event starts a new one.
+    if batch is None or batch.schema != schema or not any(cb is batch for _, cb, *_ in connection.run_on_commit):
+        batch = _SendBatch(schema)
+        connection._outbox_send_batch = batch
+        transaction.on_commit(batch)
+    return batch
 
 
 def _dispatch(row, subscribers: list[Subscriber], schema: str) -> None:
@@ -141,8 +163,9 @@ def send(*, event_ids: list[uuid.UUID], schema: str) -> int:
     Safe to repeat: subscribers record what they handled."""
     from crm.models import OutboxEvent
 
-    sent = 0
+    # Only committed rows are found: an event of a rolled-back savepoint is not sent.
     rows = list(OutboxEvent.objects.filter(id__in=event_ids).only("id", "name"))
+    awaited, delivered = [], []  # sent rows whose subscribers will run; sent rows nobody listens to
     for row in rows:
         subscribers = subscribers_of(row.name)
         try:
@@ -151,12 +174,13 @@ def send(*, event_ids: list[uuid.UUID], schema: str) -> int:
             logger.exception("could not send event %s; it will be resent", row.id)
             OutboxEvent.objects.filter(id=row.id).update(send_attempts=F("send_attempts") + 1)
             continue
-        now = timezone.now()
-        # An event nobody subscribes to is delivered once sent.
-        OutboxEvent.objects.filter(id=row.id).update(sent_at=now, delivered_at=None if subscribers else now,
-                                                     send_attempts=F("send_attempts") + 1)
-        sent += 1
-    return sent
+        (awaited if subscribers else delivered).append(row.id)
+    now = timezone.now()
+    for ids, delivered_at in ((awaited, None), (delivered, now)):  # one UPDATE each, not one per event
+        if ids:
+            OutboxEvent.objects.filter(id__in=ids).update(sent_at=now, delivered_at=delivered_at,
+                                                          send_attempts=F("send_attempts") + 1)
+    return len(awaited) + len(delivered)
 
 
 def resend_unsent(*, now: datetime.datetime | None = None, older_than_seconds: int = 30, limit: int = 500) -> int:

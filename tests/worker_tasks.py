@@ -118,3 +118,16 @@ if os.environ.get("COMPTOIR_TEST_BEAT_WEEKLY_REPORT"):
 
     tenant_job(schedule=1.0, name="tests.weekly_sales_report",
                kwargs={"today": os.environ["COMPTOIR_TEST_BEAT_WEEKLY_REPORT"]})(send_weekly_sales_report)
+@shared_task(name="tests.schema_probe")
+def schema_probe() -> dict:
+    """What a task sees of its tenant: the schema the database session is on, the clients read
+    raw and through the ORM, and the session's backend pid (to prove the connection is reused)."""
+    from contexts.core.models import Client
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT current_schema(), pg_backend_pid()")
+        schema, pid = cur.fetchone()
+        cur.execute("SELECT last_name FROM core_client ORDER BY last_name")
+        raw = [r[0] for r in cur.fetchall()]
+    orm = list(Client.objects.order_by("last_name").values_list("last_name", flat=True))
+    return {"schema": schema, "backend_pid": pid, "raw_names": raw, "orm_names": orm}

@@ -43,3 +43,4 @@ class PricedLine:
     total: Decimal               # quantity x unit price - discount (TTC)
     price_list: str | None = None
     promotions: tuple[AppliedPromotion, ...] = field(default_factory=tuple)
+    name: str = ""               # the variant's name (product and label), as VariantSummary.name

@@ -1,12 +1,12 @@
 """Core commands: validate, write, publish."""
 from __future__ import annotations
 
-from django.db import transaction
 
 from contexts.core.events import ClientCreated
 from contexts.core.data import CustomerSummary
 from contexts.core.models import Client, Customer
 from crm import eventbus
+from crm.transactions import joined
 
 
 def client_create(*, kind: str, first_name: str = "", last_name: str = "", company_name: str = "",
@@ -14,7 +14,7 @@ def client_create(*, kind: str, first_name: str = "", last_name: str = "", compa
     client = Client(kind=kind, first_name=first_name, last_name=last_name, company_name=company_name,
                     email=email, phone=phone, city=city, postal_code=postal_code, siren=siren)
     client.full_clean()
-    with transaction.atomic():
+    with joined():
         client.save()
         eventbus.publish(ClientCreated(client_id=client.id))
     return client
@@ -22,7 +22,7 @@ def client_create(*, kind: str, first_name: str = "", last_name: str = "", compa
 
 def client_for_customer(*, customer_id) -> CustomerSummary:
     """The CRM client behind an online-shop customer, created on first need."""
-    with transaction.atomic():
+    with joined():
         customer = Customer.objects.select_for_update().get(pk=customer_id)
         if customer.client_id is None:
             customer.client = client_create(kind="person", first_name=customer.first_name,

@@ -108,5 +108,6 @@ def price_lines(*, lines: Iterable[tuple[uuid.UUID, int]], channel: str = Channe
         discount = base_total - remaining
         priced.append(PricedLine(variant_id=variant_id, quantity=quantity, unit_price=unit,
                                  vat_rate=variant.product.vat_class.rate, discount=discount, total=remaining,
-                                 price_list=item.price_list.name if item else None, promotions=tuple(applied)))
+                                 price_list=item.price_list.name if item else None, promotions=tuple(applied),
+                                 name=f"{variant.product.name} {variant.label}".strip()))
     return priced

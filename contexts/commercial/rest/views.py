@@ -17,6 +17,7 @@ from crm.rest.authentication import ShopperOrStaffJWT
 from crm.rest.permissions import IsCustomer
 from crm.rest.schema import paginated
 from crm.rest.parsers import PG_INTEGER_MAX
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 
@@ -73,7 +74,8 @@ class CartItemsView(ShopView):
     def post(self, request):
         data = AddItemInput(data=request.data)
         data.is_valid(raise_exception=True)
-        cart = carts.add_item(customer_id=_customer_id(request), **data.validated_data)
+        with transaction.atomic(durable=True):  # the command's one transaction; services join it
+            cart = carts.add_item(customer_id=_customer_id(request), **data.validated_data)
         return Response(_cart_body(cart), status=status.HTTP_201_CREATED)
 
 

@@ -16,6 +16,7 @@ from contexts.commercial.services import holds
 from crm.money import net_of
 from crm.rest.errors import InvalidInput, NotFound
 from django.utils.translation import gettext as _
+from crm.transactions import joined
 
 FREE_SHIPPING_FROM = Decimal("60.00")
 SHIPPING_FEE = Decimal("4.90")
@@ -50,8 +51,7 @@ def totals(cart: Cart) -> Totals:
         return Totals((), Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), {})
     priced = catalog_api.prices(lines=[(i.variant_id, i.quantity) for i in items], channel="web",
                                 coupon=cart.coupon or None)
-    names = catalog_api.variants_by_ids(ids=[i.variant_id for i in items])
-    lines = tuple(Line(variant_id=p.variant_id, label=names[p.variant_id].name, quantity=p.quantity, unit_price=p.unit_price,
+    lines = tuple(Line(variant_id=p.variant_id, label=p.name, quantity=p.quantity, unit_price=p.unit_price,
                        discount=p.discount, total=p.total, vat_rate=p.vat_rate, promotions=tuple(x.name for x in p.promotions))
                   for p in priced)
     subtotal = sum((l.total for l in lines), Decimal("0.00"))
@@ -86,7 +86,7 @@ def _open_cart(session_id: str, customer_id: uuid.UUID | None, *, create: bool, 
 
 def _attach(cart: Cart, customer_id: uuid.UUID) -> None:
     """At login: the anonymous cart becomes the customer's, merged with their other open cart."""
-    with transaction.atomic():
+    with joined():
         for other in Cart.objects.select_for_update().filter(customer_id=customer_id, status=CartStatus.OPEN).exclude(pk=cart.pk):
             holds.release(cart_id=other.id)
             for item in other.items.all():
@@ -104,12 +104,15 @@ def _quantity(cart: Cart, variant_id) -> int:
 def _set_quantity(cart: Cart, variant_id: uuid.UUID, quantity: int) -> None:
     """Holds exactly `quantity` units of the variant for this cart (a new reservation replaces
     the old one: inventory never holds more than is there)."""
-    with transaction.atomic():
+    with joined():
         holds.hold(cart_id=cart.id, variant_id=variant_id, quantity=quantity)
         if quantity <= 0:
             CartItem.objects.filter(cart=cart, variant_id=variant_id).delete()
             return
-        CartItem.objects.update_or_create(cart=cart, variant_id=variant_id, defaults={"quantity": quantity})
+        # The cart's row is locked by the caller: no one else writes its items meanwhile, so an
+        # update then an insert needs none of update_or_create's two savepoints.
+        if not CartItem.objects.filter(cart=cart, variant_id=variant_id).update(quantity=quantity):
+            CartItem.objects.create(cart=cart, variant_id=variant_id, quantity=quantity)
 
 
 def add_item(*, session_id: str, variant_id: uuid.UUID, quantity: int, customer_id: uuid.UUID | None = None) -> Cart:
@@ -118,7 +121,7 @@ def add_item(*, session_id: str, variant_id: uuid.UUID, quantity: int, customer_
     summary = catalog_api.variants_by_ids(ids=[variant_id]).get(variant_id)
     if summary is None or not summary.is_active:
         raise InvalidInput(_("No such product variant."), field="variant_id")
-    with transaction.atomic():
+    with joined():
         cart = _open_cart(session_id, customer_id, create=True, lock=True)
         _set_quantity(cart, variant_id, _quantity(cart, variant_id) + quantity)
         cart.save(update_fields=["updated_at"])
@@ -142,7 +145,7 @@ def set_coupon(*, session_id: str, coupon: str, customer_id: uuid.UUID | None = 
 
 
 def discard(*, session_id: str, customer_id: uuid.UUID | None = None) -> None:
-    with transaction.atomic():
+    with joined():
         cart = _open_cart(session_id, customer_id, create=False, lock=True)
         if cart is None:
             raise NotFound(_("No open cart for this session."), field="session_id")
@@ -158,7 +161,7 @@ def abandon_idle(*, now: datetime.datetime, idle: datetime.timedelta = datetime.
 
     n = 0
     for cart in Cart.objects.filter(status=CartStatus.OPEN, updated_at__lt=now - idle, recovery_sent_at__isnull=True):
-        with transaction.atomic():
+        with joined():
             holds.release(cart_id=cart.id)
             cart.recovery_sent_at = now
             cart.save(update_fields=["recovery_sent_at"])

@@ -41,6 +41,7 @@ from crm import eventbus
 from crm.money import PRICE_PLACES, net_of
 from crm.rest.errors import DomainError, InvalidInput
 from django.utils.translation import gettext as _
+from crm.transactions import joined
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +71,8 @@ def _hold_until() -> datetime.datetime:
 
 
 def _place(*, session_id: str, customer_id: uuid.UUID, idempotency_key: str, fingerprint: str) -> Order:
-    with transaction.atomic():
+    # A command's edge: committed before the card is charged, so never inside a caller's transaction.
+    with transaction.atomic(durable=True):
         cart = Cart.objects.select_for_update().filter(session_id=session_id, status=CartStatus.OPEN,
                                                        customer_id=customer_id).first()
         if cart is None:
@@ -123,7 +125,7 @@ def _reopen_cart(order: Order) -> None:
 
 def cancel_unpaid(*, order_id: uuid.UUID, reason: str, note: str = "", reopen_cart: bool = False) -> Order:
     """A placed order whose payment failed or never came: cancelled, its stock released (once)."""
-    with transaction.atomic():
+    with joined():
         order = Order.objects.select_for_update().get(pk=order_id)
         if order.status != OrderStatus.PLACED:
             return order
@@ -138,7 +140,7 @@ def cancel_unpaid(*, order_id: uuid.UUID, reason: str, note: str = "", reopen_ca
 def complete_paid(*, order_id: uuid.UUID, payment_id: uuid.UUID) -> Order:
     """The order's payment was received: its held stock becomes sales, it is invoiced and paid,
     exactly once whoever calls first (checkout, its retry, the webhook's event, the reconcile job)."""
-    with transaction.atomic():
+    with joined():
         order = Order.objects.select_for_update().get(pk=order_id)
         if order.status != OrderStatus.PLACED:
             if order.status == OrderStatus.CANCELLED:

@@ -10,6 +10,7 @@ from contexts.inventory import api as inventory_api
 from crm.money import PRICE_PLACES, cents, net_of
 from crm.rest.errors import DomainError, InvalidInput, NotFound
 from django.utils.translation import gettext as _
+from crm.transactions import joined
 
 
 class IllegalTransition(DomainError):
@@ -47,7 +48,7 @@ def set_status(*, order_id: uuid.UUID, status: str, note: str = "") -> Order:
     if status == OrderStatus.CANCELLED:
         return cancel(order_id=order_id, note=note)
     assert status in _PLAIN_MOVES
-    with transaction.atomic():
+    with joined():
         order = Order.objects.select_for_update().filter(pk=order_id).first()
         if order is None:
             raise NotFound(_("No such order."), field="order_id")
@@ -97,7 +98,7 @@ def cancel(*, order_id: uuid.UUID, note: str = "") -> Order:
         if payment is None or payment.status != "succeeded":
             return checkout.cancel_unpaid(order_id=order.id, reason="cancelled", note=note or "cancelled")
         order = checkout.complete_paid(order_id=order.id, payment_id=payment.id)
-    with transaction.atomic():
+    with joined():
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status not in (OrderStatus.PAID, OrderStatus.PREPARING):
             return order  # cancelled meanwhile (a concurrent request did it all)
@@ -120,7 +121,7 @@ def order_return(*, order_id: uuid.UUID, lines: list[dict], reason: str = "") ->
     pending and the reconcile job sends it)."""
     from contexts.finance import api as finance_api
 
-    with transaction.atomic():
+    with joined():
         order = Order.objects.select_for_update().filter(pk=order_id).first()
         if order is None:
             raise NotFound(_("No such order."), field="order_id")

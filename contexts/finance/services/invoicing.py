@@ -21,6 +21,7 @@ from crm import eventbus
 from crm.money import price
 from crm.rest.errors import DomainError, InvalidInput, NotFound
 from django.utils.translation import gettext as _
+from crm.transactions import joined
 
 PREFIXES = {InvoiceKind.INVOICE: "FA", InvoiceKind.CREDIT_NOTE: "AV"}
 
@@ -108,7 +109,7 @@ def draft_create(*, client_id: uuid.UUID, lines: Iterable[Mapping] = (), order_i
     if not 0 <= int(payment_terms_days) <= 60:
         # Art. L441-10 Code de commerce: at most 60 days from issue.
         raise InvalidInput(_("Payment terms are 0 to 60 days."), field="payment_terms_days")
-    with transaction.atomic():
+    with joined():
         invoice = Invoice.objects.create(client_id=client_id, order_id=order_id, contract_id=contract_id,
                                          payment_terms_days=payment_terms_days, notes=notes, delivery_date=delivery_date,
                                          billing_period=billing_period)
@@ -119,7 +120,7 @@ def draft_create(*, client_id: uuid.UUID, lines: Iterable[Mapping] = (), order_i
 
 
 def draft_add_lines(*, invoice_id: uuid.UUID, lines: Iterable[Mapping]) -> Invoice:
-    with transaction.atomic():
+    with joined():
         invoice = _get(invoice_id, lock=True)
         if invoice.is_issued:
             raise InvoiceIssued(_("This invoice is issued and can no longer change."))
@@ -132,7 +133,7 @@ def draft_add_lines(*, invoice_id: uuid.UUID, lines: Iterable[Mapping]) -> Invoi
 
 def draft_refresh_totals(*, invoice_id: uuid.UUID) -> Invoice:
     """After lines were edited in place (admin inline): recompute line nets and totals."""
-    with transaction.atomic():
+    with joined():
         invoice = _get(invoice_id, lock=True)
         if invoice.is_issued:
             raise InvoiceIssued(_("This invoice is issued and can no longer change."))
@@ -147,7 +148,7 @@ def draft_refresh_totals(*, invoice_id: uuid.UUID) -> Invoice:
 
 
 def draft_delete(*, invoice_id: uuid.UUID) -> None:
-    with transaction.atomic():
+    with joined():
         invoice = _get(invoice_id, lock=True)
         if invoice.is_issued:
             raise InvoiceIssued(_("An issued invoice cannot be deleted; issue a credit note."))
@@ -209,7 +210,7 @@ def invoice_issue(*, invoice_id: uuid.UUID, issue_date: datetime.date | None = N
     from contexts.finance import documents
 
     issue_date = issue_date or timezone.localdate()
-    with transaction.atomic():
+    with joined():
         invoice = _get(invoice_id, lock=True)
         if invoice.is_issued:
             raise InvoiceIssued(_("This invoice is already issued."))
@@ -251,7 +252,7 @@ def _check_credit_fits(credit: Invoice) -> None:
 
 def credit_note_create(*, invoice_id: uuid.UUID, lines: Iterable[Mapping] | None = None, reason: str = "") -> Invoice:
     """A draft credit note for an issued invoice: all its lines (full credit) or the given ones."""
-    with transaction.atomic():
+    with joined():
         original = _get(invoice_id)
         if not original.is_issued or original.kind != InvoiceKind.INVOICE:
             raise InvalidInput(_("Only an issued invoice can be credited."), field="invoice_id")

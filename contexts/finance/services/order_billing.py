@@ -17,6 +17,7 @@ from contexts.finance.models import Invoice, Payment, PaymentStatus
 from contexts.finance.services import invoicing, payments
 from crm import eventbus
 from crm.rest.errors import DomainError, InvalidInput
+from crm.transactions import joined
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def invoice_for_contract_period(*, contract_id: uuid.UUID, client_id: uuid.UUID,
     """One invoice per contract and period ("2026-11"), kept unique by the database."""
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period or ""):
         raise InvalidInput(_("A period is YYYY-MM."), field="period")
-    with transaction.atomic():
+    with joined():
         invoice = Invoice.objects.filter(contract_id=contract_id, billing_period=period, kind="invoice").first()
         if invoice is None:
             draft = invoicing.draft_create(client_id=client_id, contract_id=contract_id, lines=lines, billing_period=period,

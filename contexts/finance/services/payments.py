@@ -21,6 +21,7 @@ from crm import eventbus, tenancy
 from crm.money import cents
 from crm.rest.errors import DomainError, InvalidInput, NotFound
 from django.utils.translation import gettext as _
+from crm.transactions import joined
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ def record_payment(*, client_id: uuid.UUID, method: str, amount, reference: str 
     if method not in (PaymentMethod.TRANSFER, PaymentMethod.CHEQUE, PaymentMethod.CASH):
         raise InvalidInput(_("Record transfers, cheques and cash here; cards go through Stripe."), field="method")
     amount = _amount(amount)
-    with transaction.atomic():
+    with joined():
         payment = Payment.objects.create(client_id=client_id, method=method, amount=amount, reference=reference)
         _succeeded(payment, invoice_ids)
     return payment
@@ -147,7 +148,7 @@ def _stripe_key(idempotency_key: str) -> str:
 
 def _apply_intent(payment_id: uuid.UUID, result: stripe_gateway.IntentResult, invoice_ids=None) -> Payment:
     """The short transaction after a Stripe answer: records the intent and applies its status."""
-    with transaction.atomic():
+    with joined():
         payment = Payment.objects.select_for_update().get(pk=payment_id)
         if result.id and payment.stripe_payment_intent != result.id:
             payment.stripe_payment_intent = result.id
@@ -289,7 +290,7 @@ def reserve_refund(*, payment_id: uuid.UUID, amount, reason: str = "", idempoten
             if done.payment_id != payment_id or done.amount != amount:
                 raise IdempotencyKeyReused(_("This refund key was used for another refund."), field="Idempotency-Key")
             return done
-    with transaction.atomic():
+    with joined():
         payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
         if payment is None:
             raise NotFound(_("No such payment."), field="payment_id")
@@ -353,7 +354,7 @@ def apply_stripe_event(*, event_id: str, event_type: str, created: int, obj: dic
     once the payment is there (the webhook view answers it with a non-2xx status)."""
     if not event_type.startswith("payment_intent."):
         return "ignored"
-    with transaction.atomic():
+    with joined():
         payment = Payment.objects.select_for_update().filter(stripe_payment_intent=obj.get("id")).first() if obj.get("id") else None
         if payment is None:
             payment_id = (obj.get("metadata") or {}).get("payment_id")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from contexts.inventory.models import MovementKind, Reservation, ReservationStat
 from contexts.inventory.services.stock import InsufficientStock, InvalidTransition, _check_low, _location, _positive
 from crm import eventbus
 from crm.rest.errors import InvalidInput, NotFound
+from crm.transactions import joined
 
 DEFAULT_TTL = datetime.timedelta(minutes=20)
 
@@ -32,7 +33,7 @@ def reserve(*, variant_id: uuid.UUID, quantity: int, reference: str, owner: str 
     else:
         candidates = list(StockItem.objects.filter(variant_id=variant_id, location__serves_web=True, location__is_active=True)
                           .annotate(free=F("on_hand") - F("reserved")).order_by("-free").values_list("location_id", flat=True))
-    with transaction.atomic():
+    with joined():
         for loc in candidates:
             taken = StockItem.objects.filter(variant_id=variant_id, location_id=loc,
                                              on_hand__gte=F("reserved") + quantity).update(reserved=F("reserved") + quantity)
@@ -40,13 +41,13 @@ def reserve(*, variant_id: uuid.UUID, quantity: int, reference: str, owner: str 
                 reservation = Reservation.objects.create(variant_id=variant_id, location_id=loc, quantity=quantity,
                                                          reference=reference[:100], owner=owner[:100],
                                                          expires_at=timezone.now() + ttl)
-                _check_low(StockItem.objects.get(variant_id=variant_id, location_id=loc))
+                _check_low(StockItem.objects.get(variant_id=variant_id, location_id=loc), fresh=True)
                 return reservation
     raise InsufficientStock()
 
 
 def _close(reservation_id, *, to: str) -> Reservation:
-    with transaction.atomic():
+    with joined():
         r = Reservation.objects.select_for_update().filter(pk=reservation_id).first()
         if r is None:
             raise NotFound(_("No such reservation."), field="reservation_id")
@@ -93,7 +94,7 @@ def release_expired(*, now: datetime.datetime, limit: int = 500) -> int:
     runs (or a checkout committing one) go on without waiting on each other."""
     released = 0
     while released < limit:
-        with transaction.atomic():
+        with joined():
             batch = list(Reservation.objects.select_for_update(skip_locked=True)
                          .filter(status=ReservationStatus.ACTIVE, expires_at__lte=now).values_list("id", flat=True)[:50])
         if not batch:
@@ -110,7 +111,7 @@ def release_expired(*, now: datetime.datetime, limit: int = 500) -> int:
 def commit_held(*, owner: str, sale_reference: str) -> int:
     """The owner's holds are sold (checkout), in a fixed number of queries whatever their
     number: one UPDATE of the stock rows, one insert of the movements, one of the reservations."""
-    with transaction.atomic():
+    with joined():
         rows = list(Reservation.objects.select_for_update().filter(owner=owner, status=ReservationStatus.ACTIVE)
                     .values_list("id", "variant_id", "location_id", "quantity"))
         if not rows:

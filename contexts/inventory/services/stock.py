@@ -17,6 +17,7 @@ from contexts.inventory.events import StockLow
 from contexts.inventory.models import Location, MovementKind, StockAlert, StockItem, StockMovement
 from crm import audit, eventbus
 from crm.rest.errors import DomainError, InvalidInput
+from crm.transactions import joined
 
 
 class InsufficientStock(DomainError):
@@ -81,10 +82,12 @@ def _move(item: StockItem, kind: str, quantity: int, reference: str) -> None:
                                  quantity=quantity, reference=reference[:100])
 
 
-def _check_low(item: StockItem) -> None:
+def _check_low(item: StockItem, *, fresh: bool = False) -> None:
     """Opens an alert (once) and publishes inventory.stock.low when available stock falls to
-    the reorder point; closes the alert when it rises above."""
-    item.refresh_from_db(fields=["on_hand", "reserved", "reorder_point"])
+    the reorder point; closes the alert when it rises above. `fresh`: the item was just read
+    after the change (no second read)."""
+    if not fresh:
+        item.refresh_from_db(fields=["on_hand", "reserved", "reorder_point"])
     if item.reorder_point and item.available <= item.reorder_point:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -103,7 +106,7 @@ def _check_low(item: StockItem) -> None:
 def receive(*, variant_id: uuid.UUID, product_id: uuid.UUID, location_id: uuid.UUID, quantity: int,
             reference: str = "", kind: str = MovementKind.RECEIPT) -> StockItem:
     quantity = _positive(quantity)
-    with transaction.atomic():
+    with joined():
         location = _location(location_id)
         item = _item_for_update(variant_id, location, product_id)
         StockItem.objects.filter(pk=item.pk).update(on_hand=F("on_hand") + quantity)
@@ -119,7 +122,7 @@ def adjust(*, variant_id: uuid.UUID, location_id: uuid.UUID, delta: int, reason:
     delta = int(delta)
     if delta == 0:
         raise InvalidInput(_("The adjustment cannot be zero."), field="delta")
-    with transaction.atomic():
+    with joined():
         location = _location(location_id)
         item = _item_for_update(variant_id, location)
         if delta < 0 and item.available < -delta:
@@ -135,7 +138,7 @@ def count(*, variant_id: uuid.UUID, location_id: uuid.UUID, counted: int, refere
     counted = int(counted)
     if counted < 0:
         raise InvalidInput(_("A count cannot be negative."), field="counted")
-    with transaction.atomic():
+    with joined():
         location = _location(location_id)
         item = _item_for_update(variant_id, location)
         if counted < item.reserved:
@@ -151,7 +154,7 @@ def count(*, variant_id: uuid.UUID, location_id: uuid.UUID, counted: int, refere
 def set_reorder_point(*, variant_id: uuid.UUID, location_id: uuid.UUID, reorder_point: int) -> StockItem:
     if int(reorder_point) < 0:
         raise InvalidInput(_("The reorder point cannot be negative."), field="reorder_point")
-    with transaction.atomic():
+    with joined():
         item = _item_for_update(variant_id, _location(location_id))
         old = item.reorder_point
         StockItem.objects.filter(pk=item.pk).update(reorder_point=int(reorder_point))
@@ -163,7 +166,7 @@ def set_reorder_point(*, variant_id: uuid.UUID, location_id: uuid.UUID, reorder_
 
 def sell_now(*, variant_id: uuid.UUID, location_id: uuid.UUID, quantity: int, reference: str) -> None:
     """A sale without a prior reservation (the till): refused if the free stock is short."""
-    with transaction.atomic():
+    with joined():
         decrease(variant_id, location_id, _positive(quantity), MovementKind.SALE, reference)
 
 

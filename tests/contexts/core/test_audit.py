@@ -1,4 +1,5 @@
 """Who changed what: API writes, admin writes and service writes land in the audit trail."""
+import pytest
 from django.test import Client as HttpClient
 
 from contexts.core.models import Client
@@ -58,3 +59,69 @@ def test_the_trail_is_readable_in_the_admin_and_not_editable(tenant):
     entry = AuditEntry.objects.filter(object_type="core.client").first()
     assert browser.post(f"/admin/crm/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
     assert Client.objects.count() == 1
+
+
+# --- what is recorded, and how it is written (issue 11) ---------------------------------------
+
+def test_a_customers_cart_leaves_no_audit_rows(tenant):
+    import uuid
+
+    from contexts.commercial.services import carts
+    from tests.factories import commercial as fc
+
+    v = fc.stocked_variant(units=5)
+    before = AuditEntry.objects.count()
+    carts.add_item(session_id=uuid.uuid4().hex, variant_id=v.id, quantity=2)
+    assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.committed
+def test_one_commands_rows_are_written_in_one_insert_when_it_commits(committed_tenant):
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        with transaction.atomic(durable=True):
+            a = PersonClientFactory(last_name="Un")
+            b = PersonClientFactory(last_name="Deux")
+            a.city = "Lyon"
+            a.save()
+            assert not AuditEntry.objects.filter(object_type="core.client").exists()  # collected, not written yet
+    inserts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('INSERT INTO "crm_auditentry"')]
+    assert len(inserts) == 1
+    assert sorted(AuditEntry.objects.filter(object_type="core.client").values_list("object_id", "action")) == sorted(
+        [(str(a.pk), "create"), (str(b.pk), "create"), (str(a.pk), "update")])
+
+
+@pytest.mark.committed
+def test_a_rolled_back_command_or_savepoint_leaves_no_rows_of_its_own(committed_tenant):
+    from django.db import transaction
+
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), transaction.atomic(durable=True):
+        PersonClientFactory(last_name="Annulé")
+        raise Boom
+    with transaction.atomic(durable=True):
+        kept = PersonClientFactory(last_name="Gardé")
+        with pytest.raises(Boom), transaction.atomic():
+            PersonClientFactory(last_name="Défait")
+            raise Boom
+    assert list(AuditEntry.objects.filter(object_type="core.client").values_list("object_id", flat=True)) == [
+        str(kept.pk)]
+
+
+def test_an_update_is_diffed_against_the_values_read_without_reading_the_row_again(tenant):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = Client.objects.get(pk=PersonClientFactory(last_name="Roux", city="Metz").pk)
+    c.city = "Nancy"
+    with CaptureQueriesContext(connection) as ctx:
+        c.save(update_fields=["city"])
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+    c.city = "Toul"
+    c.save(update_fields=["city"])  # diffed against the last save, not the first read
+    changes = [e.changes["city"] for e in AuditEntry.objects.filter(object_id=str(c.pk), action="update").order_by("id")]
+    assert changes == [["Metz", "Nancy"], ["Nancy", "Toul"]]
