@@ -103,11 +103,11 @@ def _place(*, session_id: str, customer_id: uuid.UUID, idempotency_key: str, fin
     return order
 
 
-def _invoice_lines(order: Order) -> list[dict]:
+def _invoice_lines(order: Order, order_lines=None) -> list[dict]:
     """Order lines (VAT included) as invoice lines (net unit prices, 4 decimals)."""
     lines = [{"label": l.label, "quantity": l.quantity, "vat_rate": l.vat_rate, "variant_id": l.variant_id,
               "unit_price_net": net_of(l.total, l.vat_rate, quantity=l.quantity, places=PRICE_PLACES)}
-             for l in order.lines.all()]
+             for l in (order.lines.all() if order_lines is None else order_lines)]
     if order.shipping_fee:
         lines.append({"label": "Livraison", "quantity": 1, "vat_rate": carts.SHIPPING_VAT,
                       "unit_price_net": net_of(order.shipping_fee, carts.SHIPPING_VAT, places=PRICE_PLACES)})
@@ -147,14 +147,16 @@ def complete_paid(*, order_id: uuid.UUID, payment_id: uuid.UUID) -> Order:
                 logger.error("payment %s received for cancelled order %s: refund it by hand", payment_id, order_id)
             return order
         holds.sell(cart_id=order.cart_id, order_id=order.id)
-        invoice = finance_api.invoice_for_order(order_id=order.id, client_id=order.client_id, lines=_invoice_lines(order))
+        order_lines = list(order.lines.all())  # read once: the invoice and the event both need them
+        invoice = finance_api.invoice_for_order(order_id=order.id, client_id=order.client_id,
+                                                lines=_invoice_lines(order, order_lines))
         order.payment_id, order.invoice_number = payment_id, invoice.number
         order.save(update_fields=["payment_id", "invoice_number"])
         orders.transition(order, OrderStatus.PAID)
         eventbus.publish(OrderPaid(order_id=order.id, client_id=order.client_id, total=order.total,
                                    invoice_number=invoice.number,
                                    lines=[{"variant_id": l.variant_id, "quantity": l.quantity, "label": l.label}
-                                          for l in order.lines.all()]))
+                                          for l in order_lines]))
     return order
 
 

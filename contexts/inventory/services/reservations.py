@@ -41,7 +41,7 @@ def reserve(*, variant_id: uuid.UUID, quantity: int, reference: str, owner: str 
                 reservation = Reservation.objects.create(variant_id=variant_id, location_id=loc, quantity=quantity,
                                                          reference=reference[:100], owner=owner[:100],
                                                          expires_at=timezone.now() + ttl)
-                _check_low(StockItem.objects.get(variant_id=variant_id, location_id=loc), fresh=True)
+                _check_low(StockItem.objects.get(variant_id=variant_id, location_id=loc), fresh=True, rising=False)
                 return reservation
     raise InsufficientStock()
 
@@ -67,7 +67,7 @@ def _close(reservation_id, *, to: str) -> Reservation:
                                         quantity=r.quantity, reference=r.reference))
         if to == ReservationStatus.COMMITTED:
             item = StockItem.objects.get(variant_id=r.variant_id, location_id=r.location_id)
-            _check_low(item)
+            _check_low(item, rising=False)
     return r
 
 

@@ -82,10 +82,11 @@ def _move(item: StockItem, kind: str, quantity: int, reference: str) -> None:
                                  quantity=quantity, reference=reference[:100])
 
 
-def _check_low(item: StockItem, *, fresh: bool = False) -> None:
+def _check_low(item: StockItem, *, fresh: bool = False, rising: bool = True) -> None:
     """Opens an alert (once) and publishes inventory.stock.low when available stock falls to
-    the reorder point; closes the alert when it rises above. `fresh`: the item was just read
-    after the change (no second read)."""
+    the reorder point; closes the alert when it rises above (or, without a reorder point, when
+    stock a till took below zero is back: only a rise can do that, so a fall skips the query).
+    `fresh`: the item was just read after the change (no second read)."""
     if not fresh:
         item.refresh_from_db(fields=["on_hand", "reserved", "reorder_point"])
     if item.reorder_point and item.available <= item.reorder_point:
@@ -98,7 +99,7 @@ def _check_low(item: StockItem, *, fresh: bool = False) -> None:
             if cursor.fetchone() is not None:
                 eventbus.publish(StockLow(variant_id=item.variant_id, product_id=item.product_id, location_id=item.location_id,
                                   available=item.available, reorder_point=item.reorder_point))
-    elif item.reorder_point or item.available >= 0:  # back above the point (or no longer negative)
+    elif item.reorder_point or (rising and item.available >= 0):  # back above the point (or no longer negative)
         StockAlert.objects.filter(variant_id=item.variant_id, location_id=item.location_id, is_open=True).update(
             is_open=False, closed_at=timezone.now())
 
@@ -178,7 +179,7 @@ def decrease(variant_id, location_id, quantity: int, kind: str, reference: str, 
         raise InsufficientStock(short, field="lines" if short else "quantity")
     item = StockItem.objects.get(variant_id=variant_id, location_id=location_id)
     _move(item, kind, -quantity, reference)
-    _check_low(item)
+    _check_low(item, rising=False)
     return item
 
 
