@@ -51,14 +51,16 @@ def _seed_clients(rng: random.Random) -> int:
 def _seed_staff(password: str) -> list[str]:
     from contexts.core.accounts.models import Role, User
 
-    people = [("manon", Role.MANAGER), ("paul", Role.ACCOUNTANT), ("sarah", Role.SALES), ("yanis", Role.CASHIER)]
-    for username, role in people:
-        user, created = User.objects.get_or_create(username=username, defaults={"role": role, "is_staff": True})
+    people = [("manon", Role.MANAGER, "Manon", "Lefèvre"), ("paul", Role.ACCOUNTANT, "Paul", "Girard"),
+              ("sarah", Role.SALES, "Sarah", "Benali"), ("yanis", Role.CASHIER, "Yanis", "Morel")]
+    for username, role, first_name, last_name in people:
+        user, created = User.objects.get_or_create(username=username, defaults={
+            "role": role, "is_staff": True, "first_name": first_name, "last_name": last_name})
         if created:
             user.set_password(password)
             user.save()
         user.apply_role()  # groups follow the role (also for users made before the roles existed)
-    return [u for u, _ in people]
+    return [p[0] for p in people]
 
 
 DEMO_MANAGER_PIN = "2468"
@@ -74,6 +76,8 @@ def _seed_till() -> str:
             pos_api.create_register(name="Caisse 1", code="bastille-1", location_id=shop)
         except pos_api.InvalidInput:
             pass  # seeded before
+        pos_api.set_shop_identity(location_id=shop, name="Comptoir Bastille", siret="84321000600012",
+                                  address_line="12 rue de la Roquette", postal_code="75011", city="Paris")
         pos_api.set_manager_pin(user_id=User.objects.get(username="manon").pk, pin=DEMO_MANAGER_PIN)
     return (f"till: register Caisse 1 at Boutique Paris Bastille; cashier yanis, manager manon "
             f"(PIN {DEMO_MANAGER_PIN} to approve discounts and returns)")

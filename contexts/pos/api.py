@@ -65,3 +65,12 @@ def set_manager_pin(*, user_id: int, pin: str) -> None:
     from contexts.pos.services import managers
 
     managers.set_manager_pin(user_id=user_id, pin=pin)
+
+
+def set_shop_identity(*, location_id: uuid.UUID, name: str = "", siret: str = "", address_line: str = "",
+                      postal_code: str = "", city: str = "", receipt_footer: str = "") -> None:
+    """What a shop's receipts print (its name, SIRET and address); InvalidInput names the field."""
+    from contexts.pos.services import registers
+
+    registers.set_shop_identity(location_id=location_id, name=name, siret=siret, address_line=address_line,
+                                postal_code=postal_code, city=city, receipt_footer=receipt_footer)

@@ -26,6 +26,9 @@ def test_demo_data_is_realistic_and_idempotent(committed_tenant):
 
     assert list(Register.objects.values_list("code", flat=True)) == ["bastille-1"]
     assert managers.check_manager_pin(pin="2468") is not None  # manon approves at the demo till
+    from contexts.pos.models import Shop
+
+    assert Shop.objects.get().siret == "84321000600012"  # the receipts' legal mention
     seed_demo(rng=random.Random(1), password="demo-comptoir")
     assert (Product.objects.count(), Client.objects.count(), Contract.objects.count()) == (216, 112, 6)
     assert Register.objects.count() == 1
