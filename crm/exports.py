@@ -46,6 +46,18 @@ def rows_of(queryset, fields: Sequence[str]) -> Iterator[tuple]:
     return generate()
 
 
+def created_between(model, fields: Sequence[str], created_from=None, created_to=None, *,
+                    header: Sequence[str] | None = None) -> tuple[list[str], Iterator[tuple]]:
+    """(header, rows) of a model's rows created in [created_from, created_to] (dates, either
+    optional), oldest first, streamed: what each context's `export_*` selector returns."""
+    qs = model.objects.order_by("created_at", "id")
+    if created_from:
+        qs = qs.filter(created_at__date__gte=created_from)
+    if created_to:
+        qs = qs.filter(created_at__date__lte=created_to)
+    return list(header or fields), rows_of(qs, fields)
+
+
 def csv_lines(*, header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(header)

@@ -190,11 +190,7 @@ PRODUCT_EXPORT_FIELDS = ("id", "name", "brand", "category__name", "vat_class__co
 def export_products(*, created_from=None, created_to=None):
     """(header, rows): the products as CSV rows, streamed from a server-side cursor (crm.exports)."""
     from contexts.catalog.models import Product
-    from crm.exports import rows_of
+    from crm.exports import created_between
 
-    qs = Product.objects.order_by("created_at", "id")
-    if created_from:
-        qs = qs.filter(created_at__date__gte=created_from)
-    if created_to:
-        qs = qs.filter(created_at__date__lte=created_to)
-    return ["id", "name", "brand", "category", "vat_class", "is_active", "created_at"], rows_of(qs, PRODUCT_EXPORT_FIELDS)
+    return created_between(Product, PRODUCT_EXPORT_FIELDS, created_from, created_to,
+                           header=["id", "name", "brand", "category", "vat_class", "is_active", "created_at"])

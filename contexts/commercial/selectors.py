@@ -38,11 +38,6 @@ ORDER_EXPORT_FIELDS = ("id", "created_at", "status", "channel", "client_id", "cu
 def export_orders(*, created_from=None, created_to=None):
     """(header, rows): the orders as CSV rows, streamed from a server-side cursor (crm.exports)."""
     from contexts.commercial.models import Order
-    from crm.exports import rows_of
+    from crm.exports import created_between
 
-    qs = Order.objects.order_by("created_at", "id")
-    if created_from:
-        qs = qs.filter(created_at__date__gte=created_from)
-    if created_to:
-        qs = qs.filter(created_at__date__lte=created_to)
-    return list(ORDER_EXPORT_FIELDS), rows_of(qs, ORDER_EXPORT_FIELDS)
+    return created_between(Order, ORDER_EXPORT_FIELDS, created_from, created_to)

@@ -110,11 +110,6 @@ CLIENT_EXPORT_FIELDS = ("id", "kind", "first_name", "last_name", "company_name",
 def export_clients(*, created_from=None, created_to=None):
     """(header, rows): the clients as CSV rows, streamed from a server-side cursor (crm.exports)."""
     from contexts.core.models import Client
-    from crm.exports import rows_of
+    from crm.exports import created_between
 
-    qs = Client.objects.order_by("created_at", "id")
-    if created_from:
-        qs = qs.filter(created_at__date__gte=created_from)
-    if created_to:
-        qs = qs.filter(created_at__date__lte=created_to)
-    return list(CLIENT_EXPORT_FIELDS), rows_of(qs, CLIENT_EXPORT_FIELDS)
+    return created_between(Client, CLIENT_EXPORT_FIELDS, created_from, created_to)

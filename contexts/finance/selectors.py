@@ -137,26 +137,17 @@ def invoice_due_dates(*, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, "datetime.
     return dict(Invoice.objects.filter(pk__in=list(ids)).values_list("id", "due_date"))
 
 
-def _export(model, fields, created_from, created_to):
-    from crm.exports import rows_of
-
-    qs = model.objects.order_by("created_at", "id")
-    if created_from:
-        qs = qs.filter(created_at__date__gte=created_from)
-    if created_to:
-        qs = qs.filter(created_at__date__lte=created_to)
-    return list(fields), rows_of(qs, fields)
-
-
 def export_invoices(*, created_from=None, created_to=None):
     """(header, rows): invoices and credit notes as CSV rows, streamed (crm.exports)."""
     from contexts.finance.models import Invoice
+    from crm.exports import created_between
 
-    return _export(Invoice, INVOICE_EXPORT_FIELDS, created_from, created_to)
+    return created_between(Invoice, INVOICE_EXPORT_FIELDS, created_from, created_to)
 
 
 def export_payments(*, created_from=None, created_to=None):
     """(header, rows): payments as CSV rows, streamed (crm.exports)."""
     from contexts.finance.models import Payment
+    from crm.exports import created_between
 
-    return _export(Payment, PAYMENT_EXPORT_FIELDS, created_from, created_to)
+    return created_between(Payment, PAYMENT_EXPORT_FIELDS, created_from, created_to)
