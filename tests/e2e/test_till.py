@@ -216,6 +216,8 @@ def test_a_cashiers_day(shop, committed_tenant, tmp_path):
             # 6. The customer brings the notebook back: return from the ticket's printed number.
             page.goto(sale_url)
             page.click("#go-returns")
+            page.wait_for_url(re.compile(r"/returns/$"))
+            page.wait_for_load_state("load")  # the page's script handles Enter (before it, the form would reload)
             page.fill("#ticket-number", "roquette-1-000001")
             page.keyboard.press("Enter")
             expect(page.locator("#return-lines tr")).to_have_count(3)
@@ -237,6 +239,7 @@ def test_a_cashiers_day(shop, committed_tenant, tmp_path):
             # 7. Close: the drawer is 1.50 € short of what is expected.
             page.goto(sale_url)
             page.click("#go-close")
+            page.wait_for_load_state("load")
             cash_row = page.locator("[data-tender-row=cash]")
             expected = int(cash_row.get_attribute("data-expected-cents"))
             _fill_count(page, expected - 150)
