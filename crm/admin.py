@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 
 from crm import eventbus
 from crm.adminkit import ReadOnlyAdmin
-from crm.models import DeadLetter, OutboxEvent
+from crm.models import AuditEntry, DeadLetter, OutboxEvent
 
 
 @admin.register(OutboxEvent)
@@ -30,9 +30,6 @@ class DeadLetterAdmin(ReadOnlyAdmin):
             eventbus.retry_dead_letter(dead_letter_id=letter.id)
             count += 1
         self.message_user(request, f"{count} événement(s) remis en file.", messages.SUCCESS)
-
-
-from crm.models import AuditEntry  # noqa: E402
 
 
 @admin.register(AuditEntry)

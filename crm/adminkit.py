@@ -3,7 +3,8 @@
 - `ModelAdmin`, `TabularInline`, `StackedInline`: the theme's classes, which every context's
   admin uses (one look, navigation, filters, tabs);
 - `ReadOnlyAdmin`, `ReadOnlyInline`: pages and inlines for what the application writes and
-  people only read (ledgers, histories, audit, outbox);
+  people only read (ledgers, histories, audit, outbox); `addable`/`deletable` for pages people
+  may edit but not add to or delete from; `DraftLinesInline`: lines editable while a draft;
 - `CrossContextLinksMixin` and `cross_context_link`: a column showing another context's object
   (a client's name, a product's name) as a link instead of its UUID, resolved through that
   context's api.py in ONE call per changelist page, whatever the page size.
@@ -99,6 +100,15 @@ class ModelAdmin(CrossContextLinksMixin, _UnfoldModelAdmin):
     list_per_page = 50
     list_filter_submit = True  # unfold: filters apply together, with one button
     warn_unsaved_form = True
+    # False for rows the application writes (through the API, Stripe, a service): no add or
+    # delete button, whatever the user's permissions.
+    addable = deletable = True
+
+    def has_add_permission(self, request):
+        return self.addable and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.deletable and super().has_delete_permission(request, obj)
 
 
 class TabularInline(_UnfoldTabularInline):
@@ -109,14 +119,24 @@ class StackedInline(_UnfoldStackedInline):
     pass
 
 
+class DraftLinesInline(TabularInline):
+    """A document's lines: editable while `editable(document)` holds (a draft), read-only after."""
+
+    extra = 0
+
+    def editable(self, document) -> bool:
+        return True
+
+    def has_add_permission(self, request, obj=None):
+        return obj is None or self.editable(obj)
+
+    has_change_permission = has_delete_permission = has_add_permission
+
+
 class ReadOnlyAdmin(ModelAdmin):
-    def has_add_permission(self, request):
-        return False
+    addable = deletable = False
 
     def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -131,5 +151,5 @@ class ReadOnlyInline(TabularInline):
         return False
 
 
-__all__ = ["ModelAdmin", "TabularInline", "StackedInline", "ReadOnlyAdmin", "ReadOnlyInline",
+__all__ = ["ModelAdmin", "TabularInline", "StackedInline", "DraftLinesInline", "ReadOnlyAdmin", "ReadOnlyInline",
            "CrossContextLinksMixin", "cross_context_link", "resolve_links", "admin"]

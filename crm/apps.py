@@ -11,6 +11,7 @@ class KernelConfig(AppConfig):
         from django.utils.module_loading import import_string
 
         from crm import audit, eventbus, observability
+        from crm.rest import schema  # noqa: F401  (the OpenAPI descriptions of the authentication classes)
 
         observability.connect_celery_signals()
         audit.connect()

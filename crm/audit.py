@@ -10,6 +10,7 @@ Inside a command's transaction the rows are collected on the connection and writ
 INSERT just before it commits (crm.dbbackend); outside any transaction a row is written at once."""
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import copy
 import datetime
@@ -53,18 +54,14 @@ def current_actor() -> Actor:
     return Actor("anonymous", "", "anonymous")
 
 
-class acting_as:
+@contextlib.contextmanager
+def acting_as(actor: Actor):
     """with acting_as(Actor("system", "", "beat: dunning")): ... — for tasks and commands."""
-
-    def __init__(self, actor: Actor):
-        self.actor = actor
-
-    def __enter__(self):
-        self._token = _actor_var.set(self.actor)
-        return self.actor
-
-    def __exit__(self, *exc):
-        _actor_var.reset(self._token)
+    token = _actor_var.set(actor)
+    try:
+        yield actor
+    finally:
+        _actor_var.reset(token)
 
 
 class AuditRequestMiddleware:

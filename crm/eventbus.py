@@ -35,10 +35,12 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from prometheus_client import Counter
 
 from crm import tenancy
 from crm.events import Event
+from crm.models import DeadLetter, HandledEvent, OutboxEvent
 from crm.observability import current_request_id
 
 logger = logging.getLogger(__name__)
@@ -92,8 +94,6 @@ def subscribe(event_name: str, *, name: str | None = None, max_retries: int = 6,
 def subscribe_table(table: dict) -> None:
     """Registers the subscribers of the one table (config/events.py): {event name: [(subscriber
     name, dotted path of its handler, options of `subscribe`)]}."""
-    from django.utils.module_loading import import_string
-
     for event_name, rows in table.items():
         for name, handler, options in rows:
             subscribe(event_name, name=name, **options)(import_string(handler))
@@ -114,8 +114,6 @@ class NoTransaction(RuntimeError):
 def publish(event: Event) -> None:
     """Writes the event to the current schema's outbox inside the caller's transaction; after
     commit, sends one task per subscriber with the schema name."""
-    from crm.models import OutboxEvent
-
     if not isinstance(event, Event):
         raise TypeError(f"{event!r} is not an Event")
     if not transaction.get_connection().in_atomic_block:
@@ -161,8 +159,6 @@ def _dispatch(row, subscribers: list[Subscriber], schema: str) -> None:
 def send(*, event_ids: list[uuid.UUID], schema: str) -> int:
     """Sends committed outbox rows to their subscribers (one task each) and marks them sent.
     Safe to repeat: subscribers record what they handled."""
-    from crm.models import OutboxEvent
-
     # Only committed rows are found: an event of a rolled-back savepoint is not sent.
     rows = list(OutboxEvent.objects.filter(id__in=event_ids).only("id", "name"))
     awaited, delivered = [], []  # sent rows whose subscribers will run; sent rows nobody listens to
@@ -186,8 +182,6 @@ def send(*, event_ids: list[uuid.UUID], schema: str) -> int:
 def resend_unsent(*, now: datetime.datetime | None = None, older_than_seconds: int = 30, limit: int = 500) -> int:
     """The periodic job: sends outbox rows committed but never sent (a crash or a broker outage
     between commit and send), then redelivers sent events whose subscribers never ran."""
-    from crm.models import OutboxEvent
-
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(seconds=older_than_seconds)
     ids = list(OutboxEvent.objects.filter(sent_at__isnull=True, created_at__lte=cutoff)
@@ -202,8 +196,6 @@ def redeliver_unhandled(*, now: datetime.datetime, limit: int = 500) -> int:
     or dead-lettered it, the row is marked delivered; the subscribers that did neither (their
     task was lost: a worker killed, a broker that lost the message) are sent it again. Returns
     the number of events sent again."""
-    from crm.models import DeadLetter, HandledEvent, OutboxEvent
-
     cutoff = now - datetime.timedelta(seconds=settings.EVENTS_REDELIVER_AFTER_SECONDS)
     rows = list(OutboxEvent.objects.filter(sent_at__isnull=False, delivered_at__isnull=True, sent_at__lte=cutoff)
                 .order_by("sent_at").only("id", "name")[:limit])
@@ -239,8 +231,6 @@ def prune(*, now: datetime.datetime, retention_days: int | None = None, batch: i
     """Deletes delivered outbox rows and handled-event records older than the retention period
     (`EVENTS_RETENTION_DAYS`). What is still pending (not delivered) is kept, and so are the
     handled records of pending events, so a redelivery still finds them."""
-    from crm.models import HandledEvent, OutboxEvent
-
     days = settings.EVENTS_RETENTION_DAYS if retention_days is None else retention_days
     cutoff = now - datetime.timedelta(days=days)
     counts = {"outbox": 0, "handled": 0}
@@ -259,8 +249,6 @@ def prune(*, now: datetime.datetime, retention_days: int | None = None, batch: i
 
 def handle(*, event_id: uuid.UUID | str, subscriber_name: str) -> str:
     """Runs one subscriber on one event, once: returns "handled" or "duplicate"."""
-    from crm.models import DeadLetter, OutboxEvent
-
     sub = get_subscriber(subscriber_name)
     if sub is None:
         raise LookupError(f"no subscriber named {subscriber_name}")
@@ -284,8 +272,6 @@ def handle(*, event_id: uuid.UUID | str, subscriber_name: str) -> str:
 
 
 def dead_letter(*, event_id: uuid.UUID | str, subscriber_name: str, error: str, attempts: int) -> None:
-    from crm.models import DeadLetter, OutboxEvent
-
     row = OutboxEvent.objects.get(id=event_id)
     DeadLetter.objects.create(event_id=row.id, event_name=row.name, subscriber=subscriber_name,
                               payload=row.payload, error=error[:5000], attempts=attempts)
@@ -295,7 +281,6 @@ def dead_letter(*, event_id: uuid.UUID | str, subscriber_name: str, error: str, 
 
 def retry_dead_letter(*, dead_letter_id: uuid.UUID) -> None:
     from crm import tasks
-    from crm.models import DeadLetter
 
     letter = DeadLetter.objects.get(id=dead_letter_id)
     letter.retried_at = timezone.now()

@@ -13,8 +13,10 @@ import datetime
 from decimal import Decimal
 from typing import Iterable, Iterator, Sequence
 
+from django.contrib import admin
 from django.db import connection
 from django.http import StreamingHttpResponse
+from django_tenants.utils import schema_context
 
 CHUNK = 2000
 
@@ -38,8 +40,6 @@ def rows_of(queryset, fields: Sequence[str]) -> Iterator[tuple]:
     schema = connection.schema_name
 
     def generate():
-        from django_tenants.utils import schema_context
-
         with schema_context(schema):
             yield from queryset.values_list(*fields).iterator(chunk_size=CHUNK)
 
@@ -78,8 +78,6 @@ def csv_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequenc
 
 
 def csv_admin_action(fields: Sequence[str], filename: str, description: str = "Exporter en CSV"):
-    from django.contrib import admin
-
     @admin.action(description=description, permissions=["view"])
     def export_csv(modeladmin, request, queryset):
         return csv_response(filename=filename, header=list(fields), rows=rows_of(queryset.order_by("pk"), fields))

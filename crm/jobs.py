@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django_celery_beat import schedulers as _celery_beat_schedulers
 from tenant_schemas_celery.db_scheduler import TenantAwareDatabaseScheduler
 
@@ -74,8 +75,6 @@ class TenantBeatScheduler(TenantAwareDatabaseScheduler):
     """
 
     def __init__(self, *args, **kwargs):
-        from django.conf import settings
-
         # django-celery-beat reloads the stored schedule at least this often (a module
         # constant there, 300 s); a setting here, so a test can watch several reloads.
         _celery_beat_schedulers.SCHEDULE_SYNC_MAX_INTERVAL = settings.BEAT_SCHEDULE_RELOAD_SECONDS

@@ -5,6 +5,15 @@ import uuid
 from django.db import models
 
 
+class UUIDModel(models.Model):
+    """A row named by a random UUID: an id that tells nothing (no count, no order) to whoever sees it."""
+
+    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class OutboxEvent(models.Model):
     """An event written in the publisher's transaction; sent to Celery after commit."""
 
@@ -45,10 +54,9 @@ class HandledEvent(models.Model):
         constraints = [models.UniqueConstraint(fields=["event_id", "subscriber"], name="crm_handled_once")]
 
 
-class DeadLetter(models.Model):
+class DeadLetter(UUIDModel):
     """A subscriber gave up on an event after its retries. Retry it from the admin."""
 
-    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
     event_id = models.UUIDField(verbose_name="événement", db_index=True)
     event_name = models.CharField(verbose_name="événement", max_length=120)
     subscriber = models.CharField(verbose_name="abonné", max_length=200)

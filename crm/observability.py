@@ -7,6 +7,7 @@ import re
 import uuid
 
 from django.db import connection
+from django.utils.deprecation import MiddlewareMixin
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -57,16 +58,12 @@ class RequestIdMiddleware:
         return response
 
 
-class TenantLogContextMiddleware:
+class TenantLogContextMiddleware(MiddlewareMixin):
     """Logs one line per request with its tenant, status and timing."""
 
     logger = logging.getLogger("comptoir.request")
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
+    def process_response(self, request, response):
         self.logger.info(
             "%s %s %s", request.method, request.path, response.status_code,
             extra={"status": response.status_code, "path": request.path},

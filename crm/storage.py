@@ -23,10 +23,6 @@ def _normalise(name: str) -> str:
     return norm
 
 
-def in_schema(name: str, schema: str) -> bool:
-    return _normalise(name).startswith(f"{schema}/")
-
-
 class TenantFileSystemStorage(FileSystemStorage):
     """FileSystemStorage scoped by the active schema."""
 

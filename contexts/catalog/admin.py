@@ -27,7 +27,6 @@ class ProductAdmin(ModelAdmin):
     search_fields = ("name", "brand", "variants__sku", "variants__ean13")
     list_select_related = ("category", "vat_class")
     inlines = [VariantInline, ImageInline]
-    list_per_page = 50
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_variants=Count("variants"))

@@ -27,10 +27,6 @@ def variant_by_barcode(*, code: str) -> VariantSummary | None:
     return selectors.variant_by_code(code=code)
 
 
-def variant_ids_of_product(*, product_id: uuid.UUID) -> list[uuid.UUID]:
-    return selectors.variant_ids_of_product(product_id=product_id)
-
-
 def prices(*, lines: Iterable[tuple[uuid.UUID, int]], channel: str = "shop", client_group: str = "",
            coupon: str | None = None, at: datetime.datetime | None = None) -> list[PricedLine]:
     """Prices (variant id, quantity) lines for a channel and client group, with promotions."""

@@ -1,9 +1,9 @@
 """Catalog data: categories (a tree by materialized path), products and their variants, VAT
 classes, price lists and promotions. Other contexts keep variant and product UUIDs."""
-import uuid
 
 from django.db import models
 from django.db.models import Q
+from crm.models import UUIDModel
 
 
 class VatClass(models.Model):
@@ -21,11 +21,10 @@ class VatClass(models.Model):
         return f"{self.name} ({self.rate.normalize():f} %)"  # 20 %, not 2E+1 %
 
 
-class Category(models.Model):
+class Category(UUIDModel):
     """A node of the tree. `path` is the chain of ids from the root ("<root>/<child>/"), so a
     subtree is one prefix query and a move rewrites one prefix."""
 
-    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(verbose_name="nom", max_length=120)
     slug = models.SlugField(verbose_name="slug", max_length=140)
     parent = models.ForeignKey("self", verbose_name="parent", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
@@ -47,8 +46,7 @@ class Category(models.Model):
         return self.name
 
 
-class Product(models.Model):
-    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
+class Product(UUIDModel):
     name = models.CharField(verbose_name="nom", max_length=200)
     description = models.TextField(verbose_name="description", blank=True)
     brand = models.CharField(verbose_name="marque", max_length=100, blank=True)
@@ -68,11 +66,10 @@ class Product(models.Model):
         return self.name
 
 
-class Variant(models.Model):
+class Variant(UUIDModel):
     """What is sold and stocked: a SKU, an optional EAN-13, attributes (size, colour) and a
     base price, VAT included (French retail prices are shown TTC)."""
 
-    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
     product = models.ForeignKey(Product, verbose_name="produit", on_delete=models.CASCADE, related_name="variants")
     sku = models.CharField(verbose_name="référence (SKU)", max_length=40, unique=True)
     ean13 = models.CharField(verbose_name="EAN-13", max_length=13, null=True, blank=True, unique=True)
@@ -113,8 +110,7 @@ class SearchWord(models.Model):
         ordering = ["word"]
 
 
-class ProductImage(models.Model):
-    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
+class ProductImage(UUIDModel):
     product = models.ForeignKey(Product, verbose_name="produit", on_delete=models.CASCADE, related_name="images")
     file = models.ImageField(verbose_name="fichier", upload_to="catalog/", blank=True)
     url = models.URLField(verbose_name="URL", blank=True)
@@ -133,10 +129,9 @@ class Channel(models.TextChoices):
     WEB = "web", "En ligne"
 
 
-class PriceList(models.Model):
+class PriceList(UUIDModel):
     """Prices that replace the base price on a channel, for a client group, for a while."""
 
-    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(verbose_name="nom", max_length=100)
     channel = models.CharField(verbose_name="canal", max_length=4, choices=Channel.choices, default=Channel.ANY)
     client_group = models.CharField(verbose_name="groupe de clients", max_length=50, blank=True, help_text="vide : tous les clients")
@@ -176,8 +171,7 @@ class PromotionKind(models.TextChoices):
     BUY_X_GET_Y = "bxgy", "X achetés, Y offerts"
 
 
-class Promotion(models.Model):
-    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
+class Promotion(UUIDModel):
     name = models.CharField(verbose_name="nom", max_length=120)
     kind = models.CharField(verbose_name="type", max_length=8, choices=PromotionKind.choices)
     value = models.DecimalField(verbose_name="valeur", max_digits=12, decimal_places=2, default=0, help_text="pourcentage, ou montant de remise par unité")

@@ -11,6 +11,7 @@ from contexts.catalog.data import VariantSummary
 from contexts.catalog.models import Category, Product, Variant
 from contexts.catalog.text import normalize
 from crm.adminkit import admin_url
+from crm.exports import created_between
 
 
 def product_list(*, category_id: uuid.UUID | None = None, min_price: Decimal | None = None,
@@ -189,8 +190,5 @@ PRODUCT_EXPORT_FIELDS = ("id", "name", "brand", "category__name", "vat_class__co
 
 def export_products(*, created_from=None, created_to=None):
     """(header, rows): the products as CSV rows, streamed from a server-side cursor (crm.exports)."""
-    from contexts.catalog.models import Product
-    from crm.exports import created_between
-
     return created_between(Product, PRODUCT_EXPORT_FIELDS, created_from, created_to,
                            header=["id", "name", "brand", "category", "vat_class", "is_active", "created_at"])

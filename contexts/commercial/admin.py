@@ -7,27 +7,24 @@ from contexts.commercial.models import (
 from contexts.commercial.services import contracts
 from contexts.commercial.selectors import ORDER_EXPORT_FIELDS
 from crm.exports import csv_admin_action
-from crm.adminkit import ModelAdmin, ReadOnlyInline, TabularInline, cross_context_link
+from crm.adminkit import DraftLinesInline, ModelAdmin, ReadOnlyInline, TabularInline, cross_context_link
 from crm.rest.errors import DomainError
 
 
 
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ("label", "variant_id", "quantity", "unit_price", "discount", "total", "vat_rate")
-    readonly_fields = fields
+    fields = readonly_fields = ("label", "variant_id", "quantity", "unit_price", "discount", "total", "vat_rate")
 
 
 class HistoryInline(ReadOnlyInline):
     model = OrderStatusChange
-    fields = ("at", "from_status", "to_status", "note")
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "from_status", "to_status", "note")
 
 
 class ReturnInline(ReadOnlyInline):
     model = OrderReturn
-    fields = ("created_at", "lines", "amount", "credit_note_number", "reason")
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "lines", "amount", "credit_note_number", "reason")
 
 
 @admin.register(Order)
@@ -41,12 +38,7 @@ class OrderAdmin(ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ["client"] + [f.name for f in Order._meta.fields]
     inlines = [OrderLineInline, HistoryInline, ReturnInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    addable = deletable = False
 
 
 class CartItemInline(TabularInline):
@@ -92,9 +84,7 @@ class CommissionAdmin(ModelAdmin):
     list_filter = ("period", "source", "agent")
     list_select_related = ("agent",)
     readonly_fields = [f.name for f in Commission._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
+    addable = False
 
 
 @admin.register(CommissionStatement)
@@ -104,20 +94,13 @@ class CommissionStatementAdmin(ModelAdmin):
     list_select_related = ("agent",)
 
 
-class ContractLineInline(TabularInline):
+class ContractLineInline(DraftLinesInline):
     """Lines are the signed agreement: editable while the contract is a draft, read-only after."""
 
     model = ContractLine
-    extra = 0
 
-    def has_add_permission(self, request, obj=None):
-        return obj is None or obj.status == "draft"
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None or obj.status == "draft"
-
-    def has_delete_permission(self, request, obj=None):
-        return obj is None or obj.status == "draft"
+    def editable(self, contract):
+        return contract.status == "draft"
 
 
 @admin.register(Contract)

@@ -2,19 +2,16 @@
 (the table of subscribers: config/events.py)."""
 from decimal import Decimal
 
+from contexts.commercial.services import checkout, commissions, orders
 from crm import eventbus
 
 
 def commission_on_payment(event: eventbus.Envelope) -> None:
-    from contexts.commercial.services import commissions
-
     commissions.on_payment_received(payment_id=event.payload["payment_id"], client_id=event.payload["client_id"],
                                     occurred_at=event.occurred_at)
 
 
 def commission_on_invoice(event: eventbus.Envelope) -> None:
-    from contexts.commercial.services import commissions
-
     p = event.payload
     commissions.on_invoice_issued(invoice_id=p["invoice_id"], client_id=p["client_id"], kind=p["kind"],
                                   total_net=Decimal(p.get("total_net") or "0"), total_gross=Decimal(p["total_gross"]),
@@ -24,8 +21,6 @@ def commission_on_invoice(event: eventbus.Envelope) -> None:
 def order_paid_on_payment(event: eventbus.Envelope) -> None:
     """An order's card payment finished after the checkout answered (3-D Secure, processing,
     a crash): the signed webhook made finance publish this; the order becomes paid once."""
-    from contexts.commercial.services import checkout
-
     if event.payload.get("order_id"):
         checkout.complete_paid(order_id=event.payload["order_id"], payment_id=event.payload["payment_id"])
 
@@ -33,8 +28,6 @@ def order_paid_on_payment(event: eventbus.Envelope) -> None:
 def order_cancelled_on_rejection(event: eventbus.Envelope) -> None:
     """An order's card payment failed after the checkout answered (3-D Secure refused): the
     order is cancelled and its stock released."""
-    from contexts.commercial.services import checkout
-
     if event.payload.get("order_id"):
         checkout.cancel_unpaid(order_id=event.payload["order_id"], reason="payment_declined",
                                note=f"payment failed: {event.payload.get('reason', '')}")
@@ -43,8 +36,6 @@ def order_cancelled_on_rejection(event: eventbus.Envelope) -> None:
 # Logistics is a sibling layer: its events are read by name and payload, its modules never imported.
 def order_shipped(event: eventbus.Envelope) -> None:
     """Every shipment of the order has left: the order is shipped."""
-    from contexts.commercial.services import orders
-
     if event.payload.get("order_all_shipped"):
         orders.fulfilment_reached(order_id=event.payload["order_id"], status="shipped",
                                   note=f"shipped {event.payload.get('tracking_number', '')}".strip())
@@ -52,7 +43,5 @@ def order_shipped(event: eventbus.Envelope) -> None:
 
 def order_delivered(event: eventbus.Envelope) -> None:
     """Every shipment of the order was delivered: the order is delivered."""
-    from contexts.commercial.services import orders
-
     if event.payload.get("order_all_delivered"):
         orders.fulfilment_reached(order_id=event.payload["order_id"], status="delivered", note="delivered")

@@ -4,6 +4,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from crm.models import UUIDModel
 
 
 class CartStatus(models.TextChoices):
@@ -12,8 +13,7 @@ class CartStatus(models.TextChoices):
     ABANDONED = "abandoned", "Abandonné"
 
 
-class Cart(models.Model):
-    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
+class Cart(UUIDModel):
     session_id = models.CharField(verbose_name="session", max_length=64, help_text="choisie par la boutique en ligne, pour les paniers anonymes")
     customer_id = models.UUIDField(verbose_name="client en ligne", null=True, blank=True, db_index=True)
     status = models.CharField(verbose_name="état", max_length=12, choices=CartStatus.choices, default=CartStatus.OPEN)
@@ -68,8 +68,7 @@ TRANSITIONS = {
 }
 
 
-class Order(models.Model):
-    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
+class Order(UUIDModel):
     idempotency_key = models.CharField(verbose_name="clé d'idempotence", max_length=100, unique=True)
     request_fingerprint = models.CharField(verbose_name="empreinte de la demande", max_length=64, blank=True,
                                            help_text="empreinte de la demande : sa clé rejouée avec un autre contenu est refusée")
@@ -196,10 +195,9 @@ class AgentAssignment(models.Model):
     scale = models.ForeignKey(CommissionScale, verbose_name="barème", on_delete=models.PROTECT, related_name="assignments")
 
 
-class Commission(models.Model):
+class Commission(UUIDModel):
     """One commission line: earned on a payment (or an invoice), reversed on a credit note."""
 
-    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
     agent = models.ForeignKey(SalesAgent, verbose_name="apporteur", on_delete=models.PROTECT, related_name="commissions")
     client_id = models.UUIDField(verbose_name="client")
     source = models.CharField(verbose_name="source", max_length=20)  # payment, invoice, credit_note
@@ -217,8 +215,7 @@ class Commission(models.Model):
         constraints = [models.UniqueConstraint(fields=["agent", "source", "source_id", "invoice_id"], name="commercial_commission_once")]
 
 
-class CommissionStatement(models.Model):
-    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
+class CommissionStatement(UUIDModel):
     agent = models.ForeignKey(SalesAgent, verbose_name="apporteur", on_delete=models.PROTECT, related_name="statements")
     period = models.CharField(verbose_name="période", max_length=7)
     total = models.DecimalField(verbose_name="total TTC", max_digits=14, decimal_places=2)
@@ -243,8 +240,7 @@ class Recurrence(models.TextChoices):
     YEARLY = "yearly", "Annuelle"
 
 
-class Contract(models.Model):
-    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
+class Contract(UUIDModel):
     client_id = models.UUIDField(verbose_name="client", db_index=True)
     agent = models.ForeignKey(SalesAgent, verbose_name="apporteur", null=True, blank=True, on_delete=models.PROTECT, related_name="contracts")
     title = models.CharField(verbose_name="intitulé", max_length=200)

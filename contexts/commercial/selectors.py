@@ -7,7 +7,8 @@ import uuid
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from contexts.commercial.models import Contract, Order
+from contexts.commercial.models import Cart, Contract, Order
+from crm.exports import created_between
 
 
 def order_list(*, customer_id: uuid.UUID | str | None = None) -> QuerySet[Order]:
@@ -26,8 +27,6 @@ def has_contracts() -> bool:
 
 def carts_created(*, since: datetime.datetime, until: datetime.datetime) -> int:
     """How many carts were opened in [since, until): the denominator of the conversion rate."""
-    from contexts.commercial.models import Cart
-
     return Cart.objects.filter(created_at__gte=since, created_at__lt=until).count()
 
 
@@ -37,7 +36,4 @@ ORDER_EXPORT_FIELDS = ("id", "created_at", "status", "channel", "client_id", "cu
 
 def export_orders(*, created_from=None, created_to=None):
     """(header, rows): the orders as CSV rows, streamed from a server-side cursor (crm.exports)."""
-    from contexts.commercial.models import Order
-    from crm.exports import created_between
-
     return created_between(Order, ORDER_EXPORT_FIELDS, created_from, created_to)

@@ -1,9 +1,14 @@
-from django.contrib import admin
-from contexts.core.selectors import CLIENT_EXPORT_FIELDS
-from crm.exports import csv_admin_action
-from crm.adminkit import ModelAdmin, TabularInline
+from django import forms
+from django.contrib import admin, messages
+from django.utils import timezone
 
-from contexts.core.models import Client
+from contexts.core.accounts import api_keys
+from contexts.core.accounts.models import Role
+from contexts.core.accounts.roles import grantable_roles
+from contexts.core.models import ApiKey, Client, Customer, CustomerAddress
+from contexts.core.selectors import CLIENT_EXPORT_FIELDS
+from crm.adminkit import ModelAdmin, TabularInline
+from crm.exports import csv_admin_action
 
 
 @admin.register(Client)
@@ -12,14 +17,6 @@ class ClientAdmin(ModelAdmin):
     list_display = ("__str__", "kind", "email", "city", "created_at")
     list_filter = ("kind",)
     search_fields = ("last_name", "first_name", "company_name", "email", "siren")
-    list_per_page = 50
-
-
-from django.contrib import messages  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from contexts.core.accounts import api_keys  # noqa: E402
-from contexts.core.models import ApiKey, Customer, CustomerAddress  # noqa: E402
 
 
 @admin.register(ApiKey)
@@ -30,14 +27,10 @@ class ApiKeyAdmin(ModelAdmin):
     fields = ("name", "role", "prefix", "created_by", "created_at", "last_used_at", "revoked_at")
     readonly_fields = ("prefix", "created_by", "created_at", "last_used_at", "revoked_at")
     actions = ["revoke"]
+    deletable = False  # revoke instead: the audit trail keeps pointing at it
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "role":
-            from django import forms
-
-            from contexts.core.accounts.models import Role
-            from contexts.core.accounts.roles import grantable_roles
-
             # A key never has more rights than the person who creates it.
             allowed = set(grantable_roles(getattr(request.user, "role", ""), superuser=request.user.is_superuser))
             return forms.ChoiceField(choices=[(r.value, r.label) for r in Role if r.value in allowed], initial="viewer")
@@ -61,9 +54,6 @@ class ApiKeyAdmin(ModelAdmin):
             key.revoked_at = timezone.now()
             key.save(update_fields=["revoked_at"])
         self.message_user(request, "Clé révoquée.")
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # revoke instead: the audit trail keeps pointing at it
 
 
 class CustomerAddressInline(TabularInline):

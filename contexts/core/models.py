@@ -1,8 +1,9 @@
 """Clients: people and companies the tenant sells to."""
-import uuid
 
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import models
 from django.db.models.functions import Lower
+from crm.models import UUIDModel
 
 
 class ClientKind(models.TextChoices):
@@ -10,8 +11,7 @@ class ClientKind(models.TextChoices):
     COMPANY = "company", "Entreprise"
 
 
-class Client(models.Model):
-    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
+class Client(UUIDModel):
     kind = models.CharField(verbose_name="type", max_length=10, choices=ClientKind.choices, default=ClientKind.PERSON)
     first_name = models.CharField(verbose_name="prénom", max_length=100, blank=True)
     last_name = models.CharField(verbose_name="nom", max_length=100, blank=True)
@@ -50,11 +50,10 @@ class Client(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
 
-class ApiKey(models.Model):
+class ApiKey(UUIDModel):
     """A key for an integration, bound to this tenant (the table lives in its schema) and a
     role. Only a SHA-256 of the secret is kept; the key is shown once, when created."""
 
-    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(verbose_name="nom", max_length=100)
     prefix = models.CharField(verbose_name="préfixe", max_length=12, unique=True, editable=False)
     secret_hash = models.CharField(verbose_name="empreinte du secret", max_length=64, editable=False)
@@ -77,10 +76,9 @@ class ApiKey(models.Model):
         return self.revoked_at is None
 
 
-class Customer(models.Model):
+class Customer(UUIDModel):
     """An online shop customer: not a staff user, cannot reach staff endpoints."""
 
-    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(verbose_name="e-mail")
     password = models.CharField(verbose_name="mot de passe", max_length=128)
     first_name = models.CharField(verbose_name="prénom", max_length=100, blank=True)
@@ -100,18 +98,13 @@ class Customer(models.Model):
         return self.email
 
     def set_password(self, raw: str) -> None:
-        from django.contrib.auth.hashers import make_password
-
         self.password = make_password(raw)
 
     def check_password(self, raw: str) -> bool:
-        from django.contrib.auth.hashers import check_password
-
         return check_password(raw, self.password)
 
 
-class CustomerAddress(models.Model):
-    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
+class CustomerAddress(UUIDModel):
     customer = models.ForeignKey(Customer, verbose_name="client en ligne", on_delete=models.CASCADE, related_name="addresses")
     label = models.CharField(verbose_name="libellé", max_length=50, blank=True)
     line1 = models.CharField(verbose_name="adresse", max_length=200)

@@ -3,11 +3,14 @@ from __future__ import annotations
 import uuid
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from contexts.core.data import ClientSummary, DeliveryAddress, OrganisationProfile, StaffSummary, ClientMatch
+from contexts.core.accounts.models import User
 from contexts.core.models import Client, Customer, CustomerAddress
 from crm.adminkit import admin_url
+from crm.exports import created_between
+from crm.rest.principals import CustomerPrincipal
 
 
 def client_list() -> QuerySet[Client]:
@@ -40,8 +43,6 @@ def current_organisation() -> OrganisationProfile:
 
 
 def customer_principal(*, customer_id):
-    from crm.rest.principals import CustomerPrincipal
-
     customer = Customer.objects.filter(pk=customer_id, is_active=True).first() if customer_id else None
     return CustomerPrincipal(id=str(customer.pk), name=customer.email) if customer else None
 
@@ -63,8 +64,6 @@ def delivery_address(*, client_id) -> DeliveryAddress | None:
 
 def staff_by_ids(*, ids) -> dict[int, StaffSummary]:
     """Staff users of the current tenant by id (one query whatever the number of ids)."""
-    from contexts.core.accounts.models import User
-
     keys = []
     for i in ids:
         try:
@@ -78,8 +77,6 @@ def staff_by_ids(*, ids) -> dict[int, StaffSummary]:
 
 def search_clients(*, query: str, limit: int = 10) -> list[ClientMatch]:
     """Clients whose name, company, e-mail or phone contains every word of `query` (one query)."""
-    from django.db.models import Q
-
     limit = max(1, min(int(limit), 50))
     condition = Q()
     for word in (query or "").split()[:5]:
@@ -97,8 +94,6 @@ def search_clients(*, query: str, limit: int = 10) -> list[ClientMatch]:
 
 def staff_emails(*, roles: list[str]) -> list[str]:
     """E-mail addresses of the active staff users holding one of these roles (e.g. owner, manager)."""
-    from contexts.core.accounts.models import User
-
     return sorted({e for e in User.objects.filter(role__in=list(roles), is_active=True).exclude(email="")
                    .values_list("email", flat=True)})
 
@@ -109,7 +104,4 @@ CLIENT_EXPORT_FIELDS = ("id", "kind", "first_name", "last_name", "company_name",
 
 def export_clients(*, created_from=None, created_to=None):
     """(header, rows): the clients as CSV rows, streamed from a server-side cursor (crm.exports)."""
-    from contexts.core.models import Client
-    from crm.exports import created_between
-
     return created_between(Client, CLIENT_EXPORT_FIELDS, created_from, created_to)

@@ -7,25 +7,18 @@ from contexts.finance.models import (
 from contexts.finance.services import invoicing
 from contexts.finance.selectors import INVOICE_EXPORT_FIELDS, PAYMENT_EXPORT_FIELDS
 from crm.exports import csv_admin_action
-from crm.adminkit import ModelAdmin, ReadOnlyInline, StackedInline, TabularInline, cross_context_link
+from crm.adminkit import DraftLinesInline, ModelAdmin, ReadOnlyAdmin, ReadOnlyInline, StackedInline, cross_context_link
 from crm.rest.errors import DomainError
 
 
 
-class InvoiceLineInline(TabularInline):
+class InvoiceLineInline(DraftLinesInline):
     model = InvoiceLine
-    extra = 0
     fields = ("position", "label", "quantity", "unit_price_net", "vat_rate", "line_net")
     readonly_fields = ("line_net",)
 
-    def has_add_permission(self, request, obj=None):
-        return obj is None or not obj.is_issued
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None or not obj.is_issued
-
-    def has_delete_permission(self, request, obj=None):
-        return obj is None or not obj.is_issued
+    def editable(self, invoice):
+        return not invoice.is_issued
 
 
 class InvoiceVatLineInline(ReadOnlyInline):
@@ -40,8 +33,7 @@ class InvoiceDocumentInline(ReadOnlyInline):
 
 class ReminderInline(ReadOnlyInline):
     model = Reminder
-    fields = ("level", "kind", "sent_to", "subject", "amount_due", "sent_at")
-    readonly_fields = fields
+    fields = readonly_fields = ("level", "kind", "sent_to", "subject", "amount_due", "sent_at")
     verbose_name_plural = "dunning history"
 
 
@@ -55,8 +47,7 @@ class DunningStateInline(StackedInline):
 
 class AllocationInline(ReadOnlyInline):
     model = Allocation
-    fields = ("payment", "invoice", "amount", "created_at")
-    readonly_fields = fields
+    fields = readonly_fields = ("payment", "invoice", "amount", "created_at")
 
 
 @admin.register(Invoice)
@@ -137,23 +128,13 @@ class InvoiceAdmin(ModelAdmin):
 
 
 @admin.register(InvoiceSequence)
-class InvoiceSequenceAdmin(ModelAdmin):
+class InvoiceSequenceAdmin(ReadOnlyAdmin):
     list_display = ("prefix", "year", "last_number")
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RefundInline(ReadOnlyInline):
     model = Refund
-    fields = ("amount", "reason", "stripe_refund_id", "created_at")
-    readonly_fields = fields
+    fields = readonly_fields = ("amount", "reason", "stripe_refund_id", "created_at")
 
 
 @admin.register(Payment)
@@ -166,18 +147,12 @@ class PaymentAdmin(ModelAdmin):
     search_fields = ("reference", "stripe_payment_intent", "=client_id")
     readonly_fields = ["client"] + [f.name for f in Payment._meta.fields]
     inlines = [AllocationInline, RefundInline]
-
-    def has_add_permission(self, request):
-        return False  # payments are recorded through the API or Stripe
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    addable = deletable = False  # payments are recorded through the API or Stripe
 
 
 class InstallmentInline(ReadOnlyInline):
     model = Installment
-    fields = ("position", "due_date", "amount")
-    readonly_fields = fields
+    fields = readonly_fields = ("position", "due_date", "amount")
 
 
 @admin.register(PaymentSchedule)
@@ -186,9 +161,7 @@ class PaymentScheduleAdmin(ModelAdmin):
     list_select_related = ("invoice",)
     readonly_fields = ("invoice",)
     inlines = [InstallmentInline]
-
-    def has_add_permission(self, request):
-        return False
+    addable = False
 
 
 @admin.register(Reminder)
@@ -197,9 +170,4 @@ class ReminderAdmin(ModelAdmin):
     list_filter = ("level", "kind")
     list_select_related = ("invoice",)
     readonly_fields = [f.name for f in Reminder._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    addable = deletable = False

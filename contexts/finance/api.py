@@ -10,11 +10,10 @@ from typing import Iterable, Mapping
 from contexts.core import api as core_api
 from contexts.finance import selectors
 from contexts.finance.data import (CardPayment, FormalNoticeLetter, InvoiceLetter, InvoicePdf, InvoiceShare,  # noqa: F401  (returned)
-                                   IssuedInvoice)
+                                   IssuedInvoice, ReportInvoice, ReportLine, ReportPayment)
 from contexts.finance.services import dunning, invoicing, letters, order_billing, payments
 from contexts.finance.services.payments import IdempotencyKeyReused, PaymentDeclined, PaymentUnavailable  # noqa: F401
 from crm.rest.errors import InvalidInput  # noqa: F401  (raised by these functions)
-from contexts.finance.data import ReportLine, ReportInvoice, ReportPayment  # noqa: F401  (returned)
 
 
 def require_seller_identity() -> None:

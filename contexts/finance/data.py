@@ -41,30 +41,28 @@ class InvoiceShare:
     line_nets: tuple      # ((variant_id or None, net), ...) of the whole invoice
 
 
-@dataclass(frozen=True)
-class FormalNoticeLetter:
+@dataclass(frozen=True, kw_only=True)
+class Letter:
+    """A document to post to an invoice's buyer, at the address printed on the invoice."""
+
+    invoice_id: uuid.UUID
+    client_id: uuid.UUID
+    buyer_name: str
+    address_line: str
+    postal_code: str
+    city: str
+    country: str
+    pdf: bytes
+
+
+@dataclass(frozen=True, kw_only=True)
+class FormalNoticeLetter(Letter):
     reminder_id: uuid.UUID
-    invoice_id: uuid.UUID
-    client_id: uuid.UUID
-    buyer_name: str
-    address_line: str
-    postal_code: str
-    city: str
-    country: str
-    pdf: bytes
 
 
-@dataclass(frozen=True)
-class InvoiceLetter:
-    invoice_id: uuid.UUID
-    client_id: uuid.UUID
+@dataclass(frozen=True, kw_only=True)
+class InvoiceLetter(Letter):
     number: str
-    buyer_name: str
-    address_line: str
-    postal_code: str
-    city: str
-    country: str
-    pdf: bytes
 
 
 @dataclass(frozen=True)

@@ -42,15 +42,8 @@ def _party(name, siren, vat, address, postcode, city, country) -> dict:
     party = {"name": name or "-", "country_code": country or "FR"}
     if siren:
         party.update(legal_identifier=siren, legal_identifier_schemeid="0002")
-    if vat:
-        party["vat_identifier"] = vat
-    if address:
-        party["addr_l1"] = address
-    if postcode:
-        party["postcode"] = postcode
-    if city:
-        party["city"] = city
-    return party
+    given = {"vat_identifier": vat, "addr_l1": address, "postcode": postcode, "city": city}
+    return party | {key: value for key, value in given.items() if value}
 
 
 def facturx_xml(invoice: Invoice) -> bytes:

@@ -6,6 +6,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from crm.models import UUIDModel
 
 
 class InvoiceKind(models.TextChoices):
@@ -36,8 +37,7 @@ class InvoiceSequence(models.Model):
         return f"{self.prefix}-{self.year}: {self.last_number}"
 
 
-class Invoice(models.Model):
-    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
+class Invoice(UUIDModel):
     kind = models.CharField(verbose_name="type", max_length=12, choices=InvoiceKind.choices, default=InvoiceKind.INVOICE)
     status = models.CharField(verbose_name="état", max_length=8, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT)
     number = models.CharField(verbose_name="numéro", max_length=20, null=True, blank=True, unique=True)
@@ -185,8 +185,7 @@ class PaymentStatus(models.TextChoices):
     FAILED = "failed", "Échoué"
 
 
-class Payment(models.Model):
-    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
+class Payment(UUIDModel):
     client_id = models.UUIDField(verbose_name="client", db_index=True)
     order_id = models.UUIDField(verbose_name="commande", null=True, blank=True, db_index=True)
     method = models.CharField(verbose_name="moyen de paiement", max_length=10, choices=PaymentMethod.choices)
@@ -232,8 +231,7 @@ class Allocation(models.Model):
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="finance_allocation_positive")]
 
 
-class Refund(models.Model):
-    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
+class Refund(UUIDModel):
     payment = models.ForeignKey(Payment, verbose_name="paiement", on_delete=models.PROTECT, related_name="refunds")
     amount = models.DecimalField(verbose_name="montant", max_digits=14, decimal_places=2)
     stripe_refund_id = models.CharField(verbose_name="remboursement Stripe", max_length=100, null=True, blank=True, unique=True)
@@ -308,10 +306,9 @@ class DunningState(models.Model):
     hold_note = models.CharField(verbose_name="motif de la suspension", max_length=200, blank=True)
 
 
-class Reminder(models.Model):
+class Reminder(UUIDModel):
     """A reminder sent: the dunning history shown on the invoice."""
 
-    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
     invoice = models.ForeignKey(Invoice, verbose_name="facture", on_delete=models.PROTECT, related_name="reminders")
     level = models.PositiveSmallIntegerField(verbose_name="niveau")
     kind = models.CharField(verbose_name="type", max_length=20)  # email, formal_notice

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from contexts.finance.data import CardPayment, InvoicePdf, InvoiceShare
 from django.db.models import QuerySet
 
 from contexts.finance.models import Allocation, Installment, Invoice, InvoiceLine, Payment, Reminder
-from contexts.finance.data import ReportLine, ReportInvoice, ReportPayment
+from contexts.finance.data import CardPayment, InvoicePdf, InvoiceShare, ReportInvoice, ReportLine, ReportPayment
+from crm.exports import created_between
 
 
 def invoice_list() -> QuerySet[Invoice]:
@@ -73,10 +73,6 @@ def payment_shares(*, payment_id: uuid.UUID) -> list[InvoiceShare]:
 
 
 def _report_invoices(qs) -> list[ReportInvoice]:
-    from decimal import ROUND_HALF_UP
-
-    from contexts.finance.models import InvoiceLine
-
     invoices = list(qs)
     lines: dict = {}
     for line in InvoiceLine.objects.filter(invoice_id__in=[i.id for i in invoices]).order_by("invoice_id", "position"):
@@ -90,16 +86,12 @@ def _report_invoices(qs) -> list[ReportInvoice]:
 
 def report_invoice(*, invoice_id: uuid.UUID) -> ReportInvoice | None:
     """One issued invoice with its lines (two queries); None for a draft or an unknown id."""
-    from contexts.finance.models import Invoice
-
     found = _report_invoices(Invoice.objects.filter(id=invoice_id, status="issued"))
     return found[0] if found else None
 
 
 def report_invoices(*, after_id: uuid.UUID | None = None, limit: int = 500) -> list[ReportInvoice]:
     """Issued invoices and credit notes by id, a page at a time (the read model's rebuild)."""
-    from contexts.finance.models import Invoice
-
     qs = Invoice.objects.filter(status="issued").order_by("id")
     if after_id is not None:
         qs = qs.filter(id__gt=after_id)
@@ -108,8 +100,6 @@ def report_invoices(*, after_id: uuid.UUID | None = None, limit: int = 500) -> l
 
 def report_payments(*, after_id: uuid.UUID | None = None, limit: int = 500) -> list[ReportPayment]:
     """Received payments with their allocations, a page at a time (the read model's rebuild)."""
-    from contexts.finance.models import Allocation, Payment
-
     qs = Payment.objects.filter(status="succeeded").order_by("id")
     if after_id is not None:
         qs = qs.filter(id__gt=after_id)
@@ -132,22 +122,14 @@ PAYMENT_EXPORT_FIELDS = ("id", "created_at", "received_at", "client_id", "order_
 
 def invoice_due_dates(*, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, "datetime.date | None"]:
     """{invoice id: due date} of issued invoices, one query (engagement's overdue view)."""
-    from contexts.finance.models import Invoice
-
     return dict(Invoice.objects.filter(pk__in=list(ids)).values_list("id", "due_date"))
 
 
 def export_invoices(*, created_from=None, created_to=None):
     """(header, rows): invoices and credit notes as CSV rows, streamed (crm.exports)."""
-    from contexts.finance.models import Invoice
-    from crm.exports import created_between
-
     return created_between(Invoice, INVOICE_EXPORT_FIELDS, created_from, created_to)
 
 
 def export_payments(*, created_from=None, created_to=None):
     """(header, rows): payments as CSV rows, streamed (crm.exports)."""
-    from contexts.finance.models import Payment
-    from crm.exports import created_between
-
     return created_between(Payment, PAYMENT_EXPORT_FIELDS, created_from, created_to)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 
 from contexts.finance.gateways import stripe_gateway
+from contexts.finance.services import payments
 from crm import tenancy
 
 logger = logging.getLogger(__name__)
@@ -42,8 +43,6 @@ def stripe_webhook(request):
     if not tenancy.tenant_exists(schema):
         logger.warning("stripe event %s for no known tenant (%s)", data.get("id"), schema)
         return JsonResponse({"status": "ignored"})
-    from contexts.finance.services import payments
-
     try:
         created = int(data.get("created") or 0)
     except (TypeError, ValueError):

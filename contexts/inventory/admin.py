@@ -28,9 +28,7 @@ class StockItemAdmin(ModelAdmin):
     list_select_related = ("location",)
     readonly_fields = ("variant_id", "product_id", "location", "on_hand", "reserved")
     fields = ("variant_id", "product_id", "location", "on_hand", "reserved", "reorder_point")
-
-    def has_add_permission(self, request):
-        return False  # stock enters through receipts
+    addable = False  # stock enters through receipts
 
     def save_model(self, request, obj, form, change):
         """The reorder point goes through the service: audited, and the low-stock check runs."""

@@ -34,17 +34,9 @@ def reserve(*, variant_id: uuid.UUID, quantity: int, reference: str, owner: str 
                                 location_id=location_id, ttl=datetime.timedelta(seconds=ttl_seconds)).id
 
 
-def release(*, reservation_id: uuid.UUID) -> None:
-    reservations.release(reservation_id=reservation_id)
-
-
 def release_held(*, owner: str, variant_id: uuid.UUID | None = None) -> int:
     """Releases the owner's active holds (of one variant, or all); returns how many."""
     return reservations.release_held(owner=owner, variant_id=variant_id)
-
-
-def commit(*, reservation_id: uuid.UUID) -> None:
-    reservations.commit(reservation_id=reservation_id)
 
 
 def held_by(*, owner: str) -> dict[uuid.UUID, int]:
@@ -60,10 +52,6 @@ def commit_held(*, owner: str, sale_reference: str) -> int:
 def extend_holds(*, owner: str, until: datetime.datetime) -> int:
     """Keeps the owner's active holds until `until` at least (one UPDATE)."""
     return reservations.extend_holds(owner=owner, until=until)
-
-
-def sell(*, variant_id: uuid.UUID, location_id: uuid.UUID, quantity: int, reference: str) -> None:
-    stock.sell_now(variant_id=variant_id, location_id=location_id, quantity=quantity, reference=reference)
 
 
 def receive(*, variant_id: uuid.UUID, product_id: uuid.UUID, location_id: uuid.UUID, quantity: int,

@@ -1,10 +1,10 @@
 """Inventory data: one stock truth per variant and location, an append-only ledger of
 movements, reservations, transfers, alerts. Variants and products are catalog's: kept by UUID
 (a variant never changes product, so its product_id is kept beside it)."""
-import uuid
 
 from django.db import models
 from django.db.models import F, Q
+from crm.models import UUIDModel
 
 
 class LocationKind(models.TextChoices):
@@ -12,8 +12,7 @@ class LocationKind(models.TextChoices):
     WAREHOUSE = "warehouse", "Entrepôt"
 
 
-class Location(models.Model):
-    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
+class Location(UUIDModel):
     code = models.SlugField(verbose_name="code", max_length=30, unique=True)
     name = models.CharField(verbose_name="nom", max_length=120)
     kind = models.CharField(verbose_name="type", max_length=10, choices=LocationKind.choices)
@@ -92,8 +91,7 @@ class ReservationStatus(models.TextChoices):
     COMMITTED = "committed", "Consommée"
 
 
-class Reservation(models.Model):
-    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
+class Reservation(UUIDModel):
     variant_id = models.UUIDField(verbose_name="variante")
     location = models.ForeignKey(Location, verbose_name="emplacement", on_delete=models.PROTECT, related_name="reservations")
     quantity = models.PositiveIntegerField(verbose_name="quantité")
@@ -120,8 +118,7 @@ class TransferStatus(models.TextChoices):
     CANCELLED = "cancelled", "Annulé(e)"
 
 
-class Transfer(models.Model):
-    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
+class Transfer(UUIDModel):
     source = models.ForeignKey(Location, verbose_name="source", on_delete=models.PROTECT, related_name="transfers_out")
     destination = models.ForeignKey(Location, verbose_name="destination", on_delete=models.PROTECT, related_name="transfers_in")
     status = models.CharField(verbose_name="état", max_length=10, choices=TransferStatus.choices, default=TransferStatus.REQUESTED)

@@ -8,7 +8,7 @@ from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 
 from contexts.inventory.data import Availability, LocationStock, LocationSummary
-from contexts.inventory.models import Location, Reservation, ReservationStatus, StockAlert, StockItem, Transfer
+from contexts.inventory.models import Location, Reservation, ReservationStatus, StockAlert, StockItem, StockMovement, Transfer
 
 
 def availability(*, variant_ids: Iterable[uuid.UUID], location_id: uuid.UUID | None = None,
@@ -95,6 +95,21 @@ def open_alerts(*, location_id: uuid.UUID | None = None, variant_ids: Iterable[u
 
 def open_low_stock_alerts() -> int:
     """How many low-stock alerts are open (one per variant and location at most)."""
-    from contexts.inventory.models import StockAlert
-
     return StockAlert.objects.filter(is_open=True).count()
+
+
+def rebuild_from_ledger() -> dict[tuple[uuid.UUID, uuid.UUID], int]:
+    """On-hand stock per (variant, location) recomputed from the movements alone."""
+    rows = StockMovement.objects.values("variant_id", "location_id").annotate(total=Sum("quantity"))
+    return {(r["variant_id"], r["location_id"]): r["total"] for r in rows}
+
+
+def ledger_mismatches() -> list[tuple[uuid.UUID, uuid.UUID, int, int]]:
+    """Where the stock disagrees with its ledger: (variant, location, on hand, from the movements)."""
+    ledger = rebuild_from_ledger()
+    out = []
+    for item in StockItem.objects.all().only("variant_id", "location_id", "on_hand"):
+        expected = ledger.get((item.variant_id, item.location_id), 0)
+        if expected != item.on_hand:
+            out.append((item.variant_id, item.location_id, item.on_hand, expected))
+    return out

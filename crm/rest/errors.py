@@ -8,10 +8,13 @@ import logging
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.deprecation import MiddlewareMixin
+from django.utils.html import escape
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from django.views import defaults
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -43,26 +46,23 @@ class InvalidInput(DomainError):
     status_code = status.HTTP_400_BAD_REQUEST
 
 
+# The code of each DRF exception, its subclasses included (simplejwt's InvalidToken is an
+# authentication_failed): the first that matches.
+_CODES = (
+    (exceptions.ValidationError, "validation_error"),
+    (exceptions.NotAuthenticated, "not_authenticated"),
+    (exceptions.AuthenticationFailed, "authentication_failed"),
+    (exceptions.PermissionDenied, "permission_denied"),
+    (exceptions.NotFound, "not_found"),
+    (exceptions.MethodNotAllowed, "method_not_allowed"),
+    (exceptions.Throttled, "throttled"),
+    (exceptions.ParseError, "parse_error"),
+    (exceptions.UnsupportedMediaType, "unsupported_media_type"),
+)
+
+
 def _codes_for(exc: exceptions.APIException) -> str:
-    if isinstance(exc, exceptions.ValidationError):
-        return "validation_error"
-    if isinstance(exc, exceptions.NotAuthenticated):
-        return "not_authenticated"
-    if isinstance(exc, exceptions.AuthenticationFailed):
-        return "authentication_failed"
-    if isinstance(exc, exceptions.PermissionDenied):
-        return "permission_denied"
-    if isinstance(exc, exceptions.NotFound):
-        return "not_found"
-    if isinstance(exc, exceptions.MethodNotAllowed):
-        return "method_not_allowed"
-    if isinstance(exc, exceptions.Throttled):
-        return "throttled"
-    if isinstance(exc, exceptions.ParseError):
-        return "parse_error"
-    if isinstance(exc, exceptions.UnsupportedMediaType):
-        return "unsupported_media_type"
-    return getattr(exc, "default_code", "error")
+    return next((code for kind, code in _CODES if isinstance(exc, kind)), getattr(exc, "default_code", "error"))
 
 
 def _body(code: str, message: str, fields: dict | None = None) -> dict:
@@ -112,21 +112,12 @@ def _message_of(detail) -> str:
     return str(detail)
 
 
-class DomainErrorMiddleware:
+class DomainErrorMiddleware(MiddlewareMixin):
     """Outside the API (admin, till screens), a business rule's refusal is a 4xx page naming
     the field, not a 500."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
     def process_exception(self, request, exc):
         if isinstance(exc, DomainError):
-            from django.http import HttpResponse
-            from django.utils.html import escape
-
             field = f" ({escape(exc.field)})" if exc.field else ""
             return HttpResponse(f"<h1>{escape(exc.message)}{field}</h1><p><a href='javascript:history.back()'>Retour</a></p>",
                                 status=exc.status_code)
@@ -135,57 +126,37 @@ class DomainErrorMiddleware:
 
 # --- outside the views: unknown paths, bodies Django refuses, NUL bytes ----------------------
 
-def _is_api(request) -> bool:
-    return request.path.startswith("/api/")
-
-
-def _json_or_default(request, status_code: int, code: str, message: str, default):
-    if _is_api(request):
-        from django.http import JsonResponse
-
-        return JsonResponse(_body(code, message), status=status_code)
-    return default
+def _api_json(request, status_code: int, code: str, message: str) -> JsonResponse | None:
+    """The error in the API's format under /api/; None elsewhere (Django's own page then)."""
+    return JsonResponse(_body(code, message), status=status_code) if request.path.startswith("/api/") else None
 
 
 def page_not_found(request, exception=None):
     """handler404: JSON under /api/ (a path no route matches is a 404 in the API's format)."""
-    from django.views import defaults
-
-    return _json_or_default(request, 404, "not_found", _("Not found."),
-                            None) or defaults.page_not_found(request, exception)
+    return _api_json(request, 404, "not_found", _("Not found.")) or defaults.page_not_found(request, exception)
 
 
 def bad_request(request, exception=None):
     """handler400: a body over DATA_UPLOAD_MAX_MEMORY_SIZE and other refused requests."""
-    from django.views import defaults
-
     if isinstance(exception, RequestDataTooBig):
-        answer = _json_or_default(request, 413, "payload_too_large", _("The request body is too large."), None)
+        answer = _api_json(request, 413, "payload_too_large", _("The request body is too large."))
     else:
-        answer = _json_or_default(request, 400, "bad_request", _("Bad request."), None)
+        answer = _api_json(request, 400, "bad_request", _("Bad request."))
     return answer or defaults.bad_request(request, exception)
 
 
 def server_error(request):
     """handler500: still JSON under /api/, with the request id to quote (the details are logged)."""
-    from django.views import defaults
-
-    return _json_or_default(request, 500, "server_error", _("Internal error: quote the X-Request-ID to support."),
-                            None) or defaults.server_error(request)
+    return (_api_json(request, 500, "server_error", _("Internal error: quote the X-Request-ID to support."))
+            or defaults.server_error(request))
 
 
-class RejectNulBytesMiddleware:
+class RejectNulBytesMiddleware(MiddlewareMixin):
     """A NUL byte in the path or the query string can reach no valid row (PostgreSQL text cannot
     hold one): a 400, instead of a database driver error."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if "\x00" in request.path or "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get(
-                "QUERY_STRING", ""):
-            from django.http import HttpResponseBadRequest
-
-            return _json_or_default(request, 400, "bad_request", _("The address contains a NUL byte."),
-                                    None) or HttpResponseBadRequest("The address contains a NUL byte.")
-        return self.get_response(request)
+    def process_request(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "\x00" in query or "%00" in query:
+            return (_api_json(request, 400, "bad_request", _("The address contains a NUL byte."))
+                    or HttpResponseBadRequest("The address contains a NUL byte."))

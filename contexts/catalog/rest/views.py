@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from contexts.catalog import selectors
 from contexts.catalog.models import Category, Product
 from contexts.catalog.rest.access import STOREFRONT_AUTHENTICATION, StorefrontAnonThrottle, is_staff_reader
+from crm.rest.parsers import validated
 from contexts.catalog.rest.serializers import (
     CategoryNode, ProductFilterInput, ProductOutput, SearchHit, SearchInput, StaffProductOutput,
 )
@@ -58,9 +59,7 @@ class ProductViewSet(StorefrontView, mixins.ListModelMixin, mixins.RetrieveModel
         staff = is_staff_reader(self.request)
         if self.action == "retrieve":
             return selectors.product_list(active_only=not staff, inactive_variants=staff)
-        filters = ProductFilterInput(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        f = filters.validated_data
+        f = validated(ProductFilterInput, self.request.query_params)
         common = {"category_id": f.get("category"), "min_price": f.get("min_price"), "max_price": f.get("max_price"),
                   "active_only": not staff, "inactive_variants": staff}
         if f.get("available") is not None:
@@ -91,9 +90,8 @@ class ProductSearchView(StorefrontView, APIView):
 
     @extend_schema(request=SearchInput, responses={200: inline_serializer("SearchResults", {"results": SearchHit(many=True)})})
     def post(self, request):
-        data = SearchInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        hits = selectors.search(q=data.validated_data["q"], limit=data.validated_data["limit"],
+        data = validated(SearchInput, request.data)
+        hits = selectors.search(q=data["q"], limit=data["limit"],
                                 active_only=not is_staff_reader(request))
         return Response({"results": SearchHit(hits, many=True).data})
 

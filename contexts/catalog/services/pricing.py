@@ -26,8 +26,10 @@ from crm.rest.errors import InvalidInput
 from django.utils.translation import gettext as _
 
 
-def _active(qs, at):
-    return qs.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=at), Q(valid_until__isnull=True) | Q(valid_until__gt=at))
+def _active(qs, at, prefix=""):
+    """Rows valid at `at` (their own dates, or those of the `prefix` relation's)."""
+    return qs.filter(Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": at}),
+                     Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gt": at}))
 
 
 def _discount(promo: Promotion, unit: Decimal, quantity: int, base_total: Decimal) -> Decimal:
@@ -64,12 +66,10 @@ def price_lines(*, lines: Iterable[tuple[uuid.UUID, int]], channel: str = Channe
     if missing:
         raise InvalidInput(_("Unknown variant(s): %(missing)s.") % {"missing": ', '.join(missing)}, field="lines")
 
-    items = PriceListItem.objects.filter(
-        Q(price_list__valid_from__isnull=True) | Q(price_list__valid_from__lte=at),
-        Q(price_list__valid_until__isnull=True) | Q(price_list__valid_until__gt=at),
+    items = _active(PriceListItem.objects.filter(
         variant_id__in=ids, price_list__is_active=True, price_list__channel__in=[channel, Channel.ANY],
         price_list__client_group__in=[client_group, ""],
-    ).select_related("price_list").order_by("-price_list__priority", "price_list__name")
+    ), at, "price_list__").select_related("price_list").order_by("-price_list__priority", "price_list__name")
     list_price: dict[uuid.UUID, PriceListItem] = {}
     for item in items:
         list_price.setdefault(item.variant_id, item)

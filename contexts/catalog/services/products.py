@@ -9,8 +9,10 @@ import re
 from django.db import connection, transaction
 from stdnum import ean
 
+from contexts.catalog.events import PriceChanged
 from contexts.catalog.models import Category, Product, VatClass, Variant
 from contexts.catalog.text import normalize
+from crm import eventbus
 from crm.money import cents
 from crm.rest.errors import InvalidInput, NotFound
 from django.utils.translation import gettext as _
@@ -105,9 +107,6 @@ def product_reindex(*, product_id: uuid.UUID) -> None:
 
 
 def set_price(*, variant_id: uuid.UUID, price: Decimal | str) -> Variant:
-    from contexts.catalog.events import PriceChanged
-    from crm import eventbus
-
     with transaction.atomic():
         variant = Variant.objects.select_for_update().filter(pk=variant_id).first()
         if variant is None:

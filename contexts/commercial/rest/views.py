@@ -11,18 +11,23 @@ from rest_framework.views import APIView
 from contexts.commercial.models import Order
 from contexts.commercial import selectors
 from contexts.commercial.services import carts, checkout, orders
+from contexts.finance import api as finance_api
 from crm.rest.authentication import ApiKeyAuthentication as ApiKeyAuth
 from crm.rest.authentication import CustomerJWTAuthentication as CustomerJWT
 from crm.rest.authentication import ShopperOrStaffJWT
 from crm.rest.permissions import IsCustomer
+from crm.rest.errors import NotFound
+from crm.rest.pagination import Pagination
 from crm.rest.schema import paginated
-from crm.rest.parsers import PG_INTEGER_MAX
+from crm.rest.parsers import PG_INTEGER_MAX, validated
 from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 
 
 
 def _customer_id(request):
+    """The signed-in customer (who sees only their own orders), or None for staff and anonymous."""
     return uuid.UUID(str(request.user.customer_id)) if getattr(request.user, "kind", None) == "customer" else None
 
 
@@ -36,13 +41,16 @@ class ShopView(APIView):
         return 'Bearer realm="shop"'
 
 
-class CartLineOutput(serializers.Serializer):
+class OrderLineOutput(serializers.Serializer):
     variant_id = serializers.UUIDField()
     label = serializers.CharField()
     quantity = serializers.IntegerField()
     unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
     discount = serializers.DecimalField(max_digits=12, decimal_places=2)
     total = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class CartLineOutput(OrderLineOutput):
     vat_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
     promotions = serializers.ListField(child=serializers.CharField())
 
@@ -72,10 +80,9 @@ class AddItemInput(serializers.Serializer):
 class CartItemsView(ShopView):
     @extend_schema(request=AddItemInput, responses={201: CartOutput})
     def post(self, request):
-        data = AddItemInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(AddItemInput, request.data)
         with transaction.atomic(durable=True):  # the command's one transaction; services join it
-            cart = carts.add_item(customer_id=_customer_id(request), **data.validated_data)
+            cart = carts.add_item(customer_id=_customer_id(request), **data)
         return Response(_cart_body(cart), status=status.HTTP_201_CREATED)
 
 
@@ -97,19 +104,9 @@ class CartView(ShopView):
 class CartCalculateView(ShopView):
     @extend_schema(request=CouponInput, responses={200: CartOutput})
     def put(self, request, session_id):
-        data = CouponInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        cart = carts.set_coupon(session_id=session_id, coupon=data.validated_data["coupon"], customer_id=_customer_id(request))
+        data = validated(CouponInput, request.data)
+        cart = carts.set_coupon(session_id=session_id, coupon=data["coupon"], customer_id=_customer_id(request))
         return Response(_cart_body(cart))
-
-
-class OrderLineOutput(serializers.Serializer):
-    variant_id = serializers.UUIDField()
-    label = serializers.CharField()
-    quantity = serializers.IntegerField()
-    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
-    discount = serializers.DecimalField(max_digits=12, decimal_places=2)
-    total = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
 class HistoryOutput(serializers.Serializer):
@@ -171,19 +168,13 @@ class CheckoutView(APIView):
     @extend_schema(request=CheckoutInput, responses={201: CheckoutOutput, 202: CheckoutOutput},
                    parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)])
     def post(self, request):
-        data = CheckoutInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(CheckoutInput, request.data)
         placed = checkout.checkout(customer_id=_customer_id(request), idempotency_key=request.headers.get("Idempotency-Key", ""),
-                                   **data.validated_data)
+                                   **data)
         order = selectors.order_detail(order_id=placed.pk)
         order.card_payment = getattr(placed, "card_payment", None)
         code = status.HTTP_202_ACCEPTED if order.status == "placed" else status.HTTP_201_CREATED
         return Response(CheckoutOutput(order).data, status=code)
-
-
-def _own(request) -> str | None:
-    """A customer sees only their own orders; staff see all (None)."""
-    return request.user.customer_id if getattr(request.user, "kind", None) == "customer" else None
 
 
 class StaffOrOwnCustomerView(APIView):
@@ -200,7 +191,7 @@ class OrderDetailView(StaffOrOwnCustomerView):
 
     @extend_schema(responses={200: OrderOutput})
     def get(self, request, order_id):
-        return Response(OrderOutput(selectors.order_detail(order_id=order_id, customer_id=_own(request))).data)
+        return Response(OrderOutput(selectors.order_detail(order_id=order_id, customer_id=_customer_id(request))).data)
 
 
 class OrderInvoiceView(StaffOrOwnCustomerView):
@@ -209,23 +200,15 @@ class OrderInvoiceView(StaffOrOwnCustomerView):
 
     @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="PDF/A-3 with Factur-X XML")})
     def get(self, request, order_id):
-        from django.http import HttpResponse
-
-        from contexts.finance import api as finance_api
-        from crm.rest.errors import NotFound
-
-        order = selectors.order_detail(order_id=order_id, customer_id=_own(request))
+        order = selectors.order_detail(order_id=order_id, customer_id=_customer_id(request))
         pdf = finance_api.order_invoice_pdf(order_id=order.id)
         if pdf is None:
             raise NotFound(_("This order has no invoice (yet): it is issued when the order is paid."), field="order_id")
         if pdf.content is None:
-            response = Response({"error": {"code": "document_not_ready", "message": _("The invoice is being rendered; retry in a few seconds.")}},
-                                status=status.HTTP_409_CONFLICT)
-            response["Retry-After"] = "5"
-            return response
-        response = HttpResponse(pdf.content, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{pdf.number}.pdf"'
-        return response
+            return Response({"error": {"code": "document_not_ready", "message": _("The invoice is being rendered; retry in a few seconds.")}},
+                            status=status.HTTP_409_CONFLICT, headers={"Retry-After": "5"})
+        return HttpResponse(pdf.content, content_type="application/pdf",
+                            headers={"Content-Disposition": f'attachment; filename="{pdf.number}.pdf"'})
 
 
 class StatusInput(serializers.Serializer):
@@ -238,21 +221,16 @@ class OrderStatusView(APIView):
 
     @extend_schema(request=StatusInput, responses={200: OrderOutput})
     def put(self, request, order_id):
-        data = StatusInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        orders.set_status(order_id=order_id, **data.validated_data)
+        data = validated(StatusInput, request.data)
+        orders.set_status(order_id=order_id, **data)
         return Response(OrderOutput(selectors.order_detail(order_id=order_id)).data)
 
 
 class CustomerOrdersView(StaffOrOwnCustomerView):
     @extend_schema(responses={200: paginated("PaginatedOrderList", OrderOutput)})
     def get(self, request, customer_id):
-        if getattr(request.user, "kind", None) == "customer" and str(request.user.customer_id) != str(customer_id):
-            from rest_framework.exceptions import NotFound
-
-            raise NotFound()
-        from crm.rest.pagination import Pagination
-
+        if _customer_id(request) not in (None, customer_id):  # another customer's orders
+            raise Http404
         paginator = Pagination()
         page = paginator.paginate_queryset(selectors.order_list(customer_id=customer_id), request, view=self)
         return paginator.get_paginated_response(OrderOutput(page, many=True).data)
@@ -275,8 +253,7 @@ class OrderReturnView(APIView):
 
     @extend_schema(request=ReturnInput, responses={201: OrderOutput})
     def post(self, request, order_id):
-        data = ReturnInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        lines = [{"variant_id": str(l["variant_id"]), "quantity": l["quantity"]} for l in data.validated_data["lines"]]
-        orders.order_return(order_id=order_id, lines=lines, reason=data.validated_data["reason"])
+        data = validated(ReturnInput, request.data)
+        lines = [{"variant_id": str(l["variant_id"]), "quantity": l["quantity"]} for l in data["lines"]]
+        orders.order_return(order_id=order_id, lines=lines, reason=data["reason"])
         return Response(OrderOutput(selectors.order_detail(order_id=order_id)).data, status=status.HTTP_201_CREATED)

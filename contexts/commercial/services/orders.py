@@ -5,8 +5,11 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from contexts.commercial.events import OrderCancelled
 from contexts.commercial.models import TRANSITIONS, Order, OrderReturn, OrderStatus, OrderStatusChange
+from contexts.finance import api as finance_api
 from contexts.inventory import api as inventory_api
+from crm import eventbus
 from crm.money import PRICE_PLACES, cents, net_of
 from crm.rest.errors import DomainError, InvalidInput, NotFound
 from django.utils.translation import gettext as _
@@ -81,10 +84,7 @@ def cancel(*, order_id: uuid.UUID, note: str = "") -> Order:
       returns the stock and cancels the order; after commit the refund goes to Stripe (one it
       did not take stays pending, and the reconcile job sends it);
     - later states: refused (a shipped order comes back through a return)."""
-    from contexts.commercial.events import OrderCancelled
-    from contexts.commercial.services import checkout
-    from contexts.finance import api as finance_api
-    from crm import eventbus
+    from contexts.commercial.services import checkout  # which imports this module
 
     order = Order.objects.filter(pk=order_id).first()
     if order is None:
@@ -119,8 +119,6 @@ def order_return(*, order_id: uuid.UUID, lines: list[dict], reason: str = "") ->
     refunded; the order becomes returned when everything came back. One transaction records it
     all with the refund reserved; Stripe is called after commit (a refund it did not take stays
     pending and the reconcile job sends it)."""
-    from contexts.finance import api as finance_api
-
     with joined():
         order = Order.objects.select_for_update().filter(pk=order_id).first()
         if order is None:

@@ -38,16 +38,15 @@ class UserAdmin(BaseUserAdmin, ModelAdmin):
     def _is_owner(self, request) -> bool:
         return request.user.is_superuser or getattr(request.user, "role", None) == "owner"
 
+    def _owner_only(self, request, obj) -> bool:
+        """Only an owner manages an owner's account."""
+        return obj is not None and obj.role == "owner" and not self._is_owner(request)
+
     def has_change_permission(self, request, obj=None):
-        # Only an owner manages an owner's account.
-        if obj is not None and obj.role == "owner" and not self._is_owner(request):
-            return False
-        return super().has_change_permission(request, obj)
+        return not self._owner_only(request, obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.role == "owner" and not self._is_owner(request):
-            return False
-        return super().has_delete_permission(request, obj)
+        return not self._owner_only(request, obj) and super().has_delete_permission(request, obj)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "role" and not self._is_owner(request):

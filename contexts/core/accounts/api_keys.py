@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
+from contexts.core.accounts.roles import permission_codes
+from contexts.core.models import ApiKey
 from crm.rest.principals import ApiKeyPrincipal
 
 API_KEY_PREFIX = "ck"
@@ -28,8 +30,6 @@ def new_api_key() -> tuple[str, str, str]:
 
 
 def _role_codes(role: str) -> frozenset:
-    from contexts.core.accounts.roles import permission_codes
-
     key = f"role-perms:v2:{role}"  # v2: API keys managed by owner and admin only
     codes = cache.get(key)
     if codes is None:
@@ -40,8 +40,6 @@ def _role_codes(role: str) -> frozenset:
 
 def principal_for(raw: str) -> ApiKeyPrincipal:
     """The principal of a presented key; AuthenticationFailed (401) saying what is wrong."""
-    from contexts.core.models import ApiKey
-
     parts = raw.split("_", 2)
     if len(parts) != 3 or parts[0] != API_KEY_PREFIX:
         raise exceptions.AuthenticationFailed(_("Malformed API key."))

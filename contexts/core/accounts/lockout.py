@@ -4,8 +4,11 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
+
+from crm.net import client_address
 
 # --- login lockout --------------------------------------------------------------------------------
 # Failures are counted per (username, client address) pair: a guesser locks out only their own
@@ -19,8 +22,6 @@ def _name_hash(username: str) -> str:
 
 
 def _address(request) -> str:
-    from crm.net import client_address
-
     return client_address(request) if request is not None else "-"
 
 
@@ -66,10 +67,6 @@ def clear_failures(username: str, request=None) -> None:
     cache.delete(_pair_key(username, request))
 
 
-class LockedOut(Exception):
-    pass
-
-
 class LockoutModelBackend(ModelBackend):
     """ModelBackend that refuses a username with too many recent failures. The lock expires by
     itself (LOGIN_LOCKOUT_SECONDS after the first failure): an attacker cannot lock a real user
@@ -89,6 +86,4 @@ class LockoutModelBackend(ModelBackend):
 
     @staticmethod
     def _username_field():
-        from django.contrib.auth import get_user_model
-
         return get_user_model().USERNAME_FIELD

@@ -17,6 +17,7 @@ from crm.rest import authentication as auth, permissions, throttling
 from contexts.core.models import Customer, CustomerAddress
 from crm.rest.errors import DomainError
 from django.utils.translation import gettext as _
+from crm.rest.parsers import validated
 
 TokenPair = inline_serializer("TokenPair", {"access": serializers.CharField(), "refresh": serializers.CharField()})
 
@@ -36,6 +37,17 @@ class LoginInput(serializers.Serializer):
     password = serializers.CharField(max_length=256, trim_whitespace=False)
 
 
+def _refuse_while_locked(name: str, request, *, field: str) -> None:
+    if lockout.is_locked(name, request):
+        raise TooManyAttempts(_("Too many failed attempts: try again in a few minutes."), field=field)
+    if lockout.must_slow_down(request):
+        raise TooManyAttempts(_("Too many failed attempts from this address: try again in a few seconds."), field=field)
+
+
+def _pair(refresh: RefreshToken) -> dict:
+    return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
 class PublicView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -50,20 +62,14 @@ class TokenObtainView(PublicView):
 
     @extend_schema(request=LoginInput, responses={200: TokenPair}, auth=[])
     def post(self, request):
-        data = LoginInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        username, password = data.validated_data["username"], data.validated_data["password"]
-        if lockout.is_locked(username, request):
-            raise TooManyAttempts(_("Too many failed attempts: try again in a few minutes."), field="username")
-        if lockout.must_slow_down(request):
-            raise TooManyAttempts(_("Too many failed attempts from this address: try again in a few seconds."),
-                                  field="username")
+        data = validated(LoginInput, request.data)
+        username, password = data["username"], data["password"]
+        _refuse_while_locked(username, request, field="username")
         # The backend would check both again: it is also the admin's login, which has no view of ours.
         user = authenticate(request, username=username, password=password)
         if user is None or not user.is_active:
             raise InvalidCredentials(_("Wrong username or password."), field="password")
-        refresh = auth.staff_tokens(user)
-        return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
+        return Response(_pair(auth.staff_tokens(user)))
 
 
 class RefreshInput(serializers.Serializer):
@@ -84,15 +90,12 @@ class TokenRefreshView(PublicView):
 
     @extend_schema(request=RefreshInput, responses={200: TokenPair}, auth=[])
     def post(self, request):
-        data = RefreshInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        _refresh_token_of_this_tenant(data.validated_data["refresh"])
-        serializer = TokenRefreshSerializer(data={"refresh": data.validated_data["refresh"]})
+        data = validated(RefreshInput, request.data)
+        _refresh_token_of_this_tenant(data["refresh"])
         try:
-            serializer.is_valid(raise_exception=True)
+            return Response(validated(TokenRefreshSerializer, {"refresh": data["refresh"]}))
         except TokenError as exc:
             raise InvalidToken({"detail": str(exc), "code": "token_not_valid"})
-        return Response(serializer.validated_data)
 
 
 class LogoutView(PublicView):
@@ -100,9 +103,8 @@ class LogoutView(PublicView):
 
     @extend_schema(request=RefreshInput, responses={205: None}, auth=[])
     def post(self, request):
-        data = RefreshInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        _refresh_token_of_this_tenant(data.validated_data["refresh"]).blacklist()
+        data = validated(RefreshInput, request.data)
+        _refresh_token_of_this_tenant(data["refresh"]).blacklist()
         return Response(status=status.HTTP_205_RESET_CONTENT)
 
 
@@ -135,17 +137,11 @@ class RegisterInput(serializers.Serializer):
         return value
 
 
-def _customer_tokens(customer) -> dict:
-    refresh = auth.customer_tokens(customer)
-    return {"access": str(refresh.access_token), "refresh": str(refresh)}
-
-
 class CustomerRegisterView(PublicView):
     @extend_schema(request=RegisterInput, responses={201: CustomerOutput}, auth=[])
     def post(self, request):
-        data = RegisterInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        data = validated(RegisterInput, request.data)
+        values = dict(data)
         customer = Customer(**{k: v for k, v in values.items() if k != "password"})
         customer.set_password(values["password"])
         try:
@@ -153,7 +149,7 @@ class CustomerRegisterView(PublicView):
                 customer.save()
         except IntegrityError:  # registered twice at once
             raise serializers.ValidationError({"email": [_("An account with this e-mail exists.")]})
-        return Response({"customer": CustomerOutput(customer).data, **_customer_tokens(customer)}, status=status.HTTP_201_CREATED)
+        return Response({"customer": CustomerOutput(customer).data, **_pair(auth.customer_tokens(customer))}, status=status.HTTP_201_CREATED)
 
 
 class CustomerLoginInput(serializers.Serializer):
@@ -164,21 +160,16 @@ class CustomerLoginInput(serializers.Serializer):
 class CustomerLoginView(PublicView):
     @extend_schema(request=CustomerLoginInput, responses={200: TokenPair}, auth=[])
     def post(self, request):
-        data = CustomerLoginInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        email = data.validated_data["email"].strip().lower()
+        data = validated(CustomerLoginInput, request.data)
+        email = data["email"].strip().lower()
         lock_name = f"customer:{email}"
-        if lockout.is_locked(lock_name, request):
-            raise TooManyAttempts(_("Too many failed attempts: try again in a few minutes."), field="email")
-        if lockout.must_slow_down(request):
-            raise TooManyAttempts(_("Too many failed attempts from this address: try again in a few seconds."),
-                                  field="email")
+        _refuse_while_locked(lock_name, request, field="email")
         customer = Customer.objects.filter(email__iexact=email, is_active=True).first()
-        if customer is None or not customer.check_password(data.validated_data["password"]):
+        if customer is None or not customer.check_password(data["password"]):
             lockout.register_failure(lock_name, request)
             raise InvalidCredentials(_("Wrong e-mail or password."), field="password")
         lockout.clear_failures(lock_name, request)
-        return Response(_customer_tokens(customer))
+        return Response(_pair(auth.customer_tokens(customer)))
 
 
 class CustomerView(APIView):
@@ -202,10 +193,9 @@ class CustomerMeView(CustomerView):
 
     @extend_schema(request=ProfileInput, responses={200: CustomerOutput})
     def patch(self, request):
-        data = ProfileInput(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
+        data = validated(ProfileInput, request.data, partial=True)
         customer = self.customer(request)
-        for field, value in data.validated_data.items():
+        for field, value in data.items():
             setattr(customer, field, value)
         customer.save()
         return Response(CustomerOutput(customer).data)

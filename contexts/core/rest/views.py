@@ -4,6 +4,7 @@ from rest_framework.response import Response
 
 from contexts.core import selectors, services
 from contexts.core.rest.serializers import ClientInput, ClientOutput
+from crm.rest.parsers import validated
 
 
 class ClientViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -16,7 +17,6 @@ class ClientViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(request=ClientInput, responses={201: ClientOutput})
     def create(self, request):
-        data = ClientInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        client = services.client_create(**data.validated_data)
+        data = validated(ClientInput, request.data)
+        client = services.client_create(**data)
         return Response(ClientOutput(client).data, status=status.HTTP_201_CREATED)

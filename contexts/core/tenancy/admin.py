@@ -5,13 +5,12 @@ the other organisations."""
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django_tenants.admin import TenantAdminMixin
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
 from contexts.core.accounts.models import User
 from contexts.core.tenancy.models import Domain, Organisation
-
-
-from crm.platform import platform_site  # noqa: E402
 from crm.adminkit import ModelAdmin, TabularInline
+from crm.platform import platform_site
 
 
 class DomainInline(TabularInline):
@@ -34,6 +33,4 @@ class OrganisationAdmin(TenantAdminMixin, ModelAdmin):
 
 @admin.register(User, site=platform_site)
 class PlatformUserAdmin(BaseUserAdmin, ModelAdmin):
-    from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
-
     form, add_form, change_password_form = UserChangeForm, UserCreationForm, AdminPasswordChangeForm

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from contexts.core.accounts.models import Role, User
 from contexts.core.tenancy.models import Domain, Organisation, schema_name_validator
 from crm import tenancy
 from django.utils.translation import gettext as _
@@ -54,8 +55,6 @@ def provision_tenant(
             Domain.objects.get_or_create(domain=domain, defaults={"tenant": org, "is_primary": True})
 
     with tenancy.in_tenant(org.schema_name):
-        from contexts.core.accounts.models import Role, User
-
         with transaction.atomic():
             user = User.objects.filter(username=admin_username).first()
             if user is None:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from contexts.core import api as core_api
 from contexts.finance.billing.models import Plan, Subscription, SubscriptionCharge, SubscriptionStatus
 from contexts.finance.gateways import stripe_gateway
+from contexts.finance.services.payments import gateway_errors
 from crm import tenancy
 from crm.rest.errors import InvalidInput
 from django.utils.translation import gettext as _
@@ -25,8 +26,6 @@ def subscribe(*, schema_name: str, plan_code: str, email: str, payment_method: s
             raise InvalidInput(_("No such plan."), field="plan_code")
         if Subscription.objects.filter(schema_name=schema_name).exists():
             raise InvalidInput(_("This organisation is already subscribed; change its plan instead."), field="schema_name")
-        from contexts.finance.services.payments import gateway_errors
-
         with gateway_errors():  # an unknown card: 400 naming payment_method; Stripe down: 503
             customer = stripe_gateway.create_customer(email=email, name=schema_name, payment_method=payment_method)
         sub = Subscription.objects.create(schema_name=schema_name, plan=plan, stripe_customer=customer,

@@ -10,6 +10,7 @@ from contexts.finance import selectors
 from contexts.finance.models import Installment, Invoice, Payment, Reminder
 from contexts.finance.services import dunning, payments, schedules
 from crm.rest.schema import results_of
+from crm.rest.parsers import validated
 
 
 class AllocationOutput(serializers.Serializer):
@@ -64,18 +65,16 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=ManualPaymentInput, responses={201: PaymentOutput})
     def create(self, request):
-        data = ManualPaymentInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        p = payments.record_payment(**data.validated_data)
+        data = validated(ManualPaymentInput, request.data)
+        p = payments.record_payment(**data)
         return Response(PaymentOutput(self.get_queryset().get(pk=p.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CardPaymentInput, responses={201: PaymentOutput, 202: PendingCardPaymentOutput},
                    parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True)])
     @action(detail=False, methods=["post"])
     def card(self, request):
-        data = CardPaymentInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        outcome = payments.pay_by_card(idempotency_key=request.headers.get("Idempotency-Key", ""), **data.validated_data)
+        data = validated(CardPaymentInput, request.data)
+        outcome = payments.pay_by_card(idempotency_key=request.headers.get("Idempotency-Key", ""), **data)
         body = PaymentOutput(self.get_queryset().get(pk=outcome.payment.pk)).data
         if outcome.payment.status == "pending":  # 3-D Secure or processing: the client finishes it
             body.update(intent_status=outcome.intent_status, client_secret=outcome.client_secret,
@@ -86,9 +85,8 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=RefundInput, responses={201: PaymentOutput})
     @action(detail=True, methods=["post"])
     def refunds(self, request, pk=None):
-        data = RefundInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        payments.refund_payment(payment_id=pk, **data.validated_data)
+        data = validated(RefundInput, request.data)
+        payments.refund_payment(payment_id=pk, **data)
         return Response(PaymentOutput(self.get_queryset().get(pk=pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -117,9 +115,8 @@ class ScheduleView(APIView):
 
     @extend_schema(request=ScheduleInput, responses={201: INSTALLMENTS})
     def post(self, request, invoice_id):
-        data = ScheduleInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        schedule = schedules.schedule_create(invoice_id=invoice_id, **data.validated_data)
+        data = validated(ScheduleInput, request.data)
+        schedule = schedules.schedule_create(invoice_id=invoice_id, **data)
         return Response({"results": InstallmentOutput(schedule.installments.all(), many=True).data}, status=status.HTTP_201_CREATED)
 
 
@@ -153,9 +150,8 @@ class DunningView(APIView):
 
     @extend_schema(request=HoldInput, responses={200: HoldOutput})
     def post(self, request, invoice_id):
-        data = HoldInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        state = dunning.hold(invoice_id=invoice_id, **data.validated_data)
+        data = validated(HoldInput, request.data)
+        state = dunning.hold(invoice_id=invoice_id, **data)
         return Response({"hold": state.hold, "until": state.hold_until, "level": state.level})
 
     @extend_schema(request=None, responses={204: None})

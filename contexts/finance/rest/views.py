@@ -10,6 +10,7 @@ from contexts.finance import documents, selectors
 from contexts.finance.models import Invoice, InvoiceLine, InvoiceVatLine
 from contexts.finance.services import invoicing
 from django.utils.translation import gettext as _
+from crm.rest.parsers import validated
 
 
 class LineOutput(serializers.ModelSerializer):
@@ -67,9 +68,8 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=DraftInput, responses={201: InvoiceOutput})
     def create(self, request):
-        data = DraftInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        invoice = invoicing.draft_create(**data.validated_data)
+        data = validated(DraftInput, request.data)
+        invoice = invoicing.draft_create(**data)
         return Response(InvoiceOutput(self.get_queryset().get(pk=invoice.pk)).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request, pk=None):
@@ -85,10 +85,8 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=CreditInput, responses={201: InvoiceOutput})
     @action(detail=True, methods=["post"], url_path="credit-notes")
     def credit_notes(self, request, pk=None):
-        data = CreditInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        credit = invoicing.credit_note_create(invoice_id=pk, lines=data.validated_data.get("lines"),
-                                              reason=data.validated_data["reason"])
+        data = validated(CreditInput, request.data)
+        credit = invoicing.credit_note_create(invoice_id=pk, lines=data.get("lines"), reason=data["reason"])
         return Response(InvoiceOutput(self.get_queryset().get(pk=credit.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="PDF/A-3 with Factur-X XML")})

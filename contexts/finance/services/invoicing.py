@@ -13,6 +13,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 
 from contexts.core import api as core_api
+from contexts.finance import documents
 from contexts.finance.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, InvoiceVatLine
 from contexts.finance.events import InvoiceIssued as InvoiceIssuedEvent
 from contexts.finance.services import calendar
@@ -95,9 +96,11 @@ def _write_lines(invoice: Invoice, lines: Iterable[Mapping], start: int = 1) -> 
     )
 
 
-def _refresh_totals(invoice: Invoice) -> totals_mod.Totals:
+def _refresh_totals(invoice: Invoice, *, save: bool = False) -> totals_mod.Totals:
     result = totals_mod.compute(invoice.lines.values_list("line_net", "vat_rate"))
     invoice.total_net, invoice.total_vat, invoice.total_gross = result.net, result.vat, result.gross
+    if save:
+        invoice.save(update_fields=["total_net", "total_vat", "total_gross"])
     return result
 
 
@@ -114,8 +117,7 @@ def draft_create(*, client_id: uuid.UUID, lines: Iterable[Mapping] = (), order_i
                                          payment_terms_days=payment_terms_days, notes=notes, delivery_date=delivery_date,
                                          billing_period=billing_period)
         _write_lines(invoice, lines)
-        _refresh_totals(invoice)
-        invoice.save(update_fields=["total_net", "total_vat", "total_gross"])
+        _refresh_totals(invoice, save=True)
     return invoice
 
 
@@ -126,8 +128,7 @@ def draft_add_lines(*, invoice_id: uuid.UUID, lines: Iterable[Mapping]) -> Invoi
             raise InvoiceIssued(_("This invoice is issued and can no longer change."))
         last = invoice.lines.aggregate(m=Max("position"))["m"] or 0
         _write_lines(invoice, lines, start=last + 1)
-        _refresh_totals(invoice)
-        invoice.save(update_fields=["total_net", "total_vat", "total_gross"])
+        _refresh_totals(invoice, save=True)
     return invoice
 
 
@@ -142,8 +143,7 @@ def draft_refresh_totals(*, invoice_id: uuid.UUID) -> Invoice:
             if line.line_net != net:
                 line.line_net = net
                 line.save(update_fields=["line_net"])
-        _refresh_totals(invoice)
-        invoice.save(update_fields=["total_net", "total_vat", "total_gross"])
+        _refresh_totals(invoice, save=True)
     return invoice
 
 
@@ -207,8 +207,6 @@ def _snapshot_parties(invoice: Invoice) -> None:
 def invoice_issue(*, invoice_id: uuid.UUID, issue_date: datetime.date | None = None) -> Invoice:
     """Numbers and freezes a draft. Everything is checked and computed before the sequence row
     is locked, so the lock is held for the shortest time."""
-    from contexts.finance import documents
-
     issue_date = issue_date or timezone.localdate()
     with joined():
         invoice = _get(invoice_id, lock=True)
@@ -268,6 +266,5 @@ def credit_note_create(*, invoice_id: uuid.UUID, lines: Iterable[Mapping] | None
             notes=reason or f"Avoir sur la facture {original.number}",
         )
         _write_lines(credit, lines)
-        _refresh_totals(credit)
-        credit.save(update_fields=["total_net", "total_vat", "total_gross"])
+        _refresh_totals(credit, save=True)
     return credit

@@ -18,10 +18,7 @@ def formal_notice_letter(*, reminder_id: uuid.UUID | str) -> FormalNoticeLetter:
     reminder = Reminder.objects.select_related("invoice").filter(pk=reminder_id, kind="formal_notice").first()
     if reminder is None:
         raise NotFound(_("No such formal notice."), field="reminder_id")
-    inv = reminder.invoice
-    return FormalNoticeLetter(reminder_id=reminder.id, invoice_id=inv.id, client_id=inv.client_id, buyer_name=inv.buyer_name,
-                              address_line=inv.buyer_address, postal_code=inv.buyer_postal_code, city=inv.buyer_city,
-                              country=inv.buyer_country, pdf=dunning.formal_notice_pdf(reminder))
+    return FormalNoticeLetter(reminder_id=reminder.id, pdf=dunning.formal_notice_pdf(reminder), **_to_buyer(reminder.invoice))
 
 
 def invoice_letter(*, invoice_id: uuid.UUID | str) -> InvoiceLetter | None:
@@ -33,6 +30,9 @@ def invoice_letter(*, invoice_id: uuid.UUID | str) -> InvoiceLetter | None:
     doc = documents.render_document(invoice_id=inv.id)
     with doc.file.open("rb") as f:
         pdf = f.read()
-    return InvoiceLetter(invoice_id=inv.id, client_id=inv.client_id, number=inv.number, buyer_name=inv.buyer_name,
-                         address_line=inv.buyer_address, postal_code=inv.buyer_postal_code, city=inv.buyer_city,
-                         country=inv.buyer_country, pdf=pdf)
+    return InvoiceLetter(number=inv.number, pdf=pdf, **_to_buyer(inv))
+
+
+def _to_buyer(inv: Invoice) -> dict:
+    return {"invoice_id": inv.id, "client_id": inv.client_id, "buyer_name": inv.buyer_name, "address_line": inv.buyer_address,
+            "postal_code": inv.buyer_postal_code, "city": inv.buyer_city, "country": inv.buyer_country}

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Iterable
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -41,10 +42,6 @@ class IdempotencyKeyReused(DomainError):
 
     code = "idempotency_key_reused"
     status_code = 422
-
-
-class Overpayment(DomainError):
-    code = "allocation_exceeds"
 
 
 def _amount(value, field="amount") -> Decimal:
@@ -255,8 +252,6 @@ def reconcile_card_payments(*, now: datetime.datetime) -> int:
     """The beat job: card refunds reserved but never sent (a return while Stripe was down) are
     sent; card payments outside orders (orders have commercial's job) pending for a while are
     synced with Stripe, and given up past PAYMENT_ACTION_TIMEOUT_SECONDS."""
-    from django.conf import settings
-
     settle = now - datetime.timedelta(seconds=settings.PAYMENT_RECONCILE_AFTER_SECONDS)
     timeout = now - datetime.timedelta(seconds=settings.PAYMENT_ACTION_TIMEOUT_SECONDS)
     n = 0

@@ -10,7 +10,7 @@ from contexts.inventory import selectors
 from contexts.inventory.models import Location, Reservation, StockAlert, StockItem, StockMovement, Transfer
 from contexts.inventory.services import reservations, stock, transfers
 from crm.rest.schema import results_of
-from crm.rest.parsers import PG_INTEGER_MAX
+from crm.rest.parsers import PG_INTEGER_MAX, validated
 from django.utils.translation import gettext as _
 
 
@@ -69,9 +69,7 @@ class ReserveView(APIView):
 
     @extend_schema(request=ReserveInput, responses={201: ReservationOutput})
     def post(self, request):
-        data = ReserveInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
+        d = validated(ReserveInput, request.data)
         r = reservations.reserve(variant_id=d["variant_id"], quantity=d["quantity"], reference=d["reference"],
                              location_id=d.get("location_id"), ttl=datetime.timedelta(seconds=d["ttl_seconds"]))
         return Response(ReservationOutput(r).data, status=status.HTTP_201_CREATED)
@@ -112,9 +110,7 @@ class TransferView(APIView):
 
     @extend_schema(request=TransferInput, responses={200: TransferOutput})
     def put(self, request):
-        data = TransferInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
+        d = validated(TransferInput, request.data)
         if d["action"] == "request":
             t = transfers.transfer_request(source_id=d["source_id"], destination_id=d["destination_id"], lines=d["lines"])
         else:
@@ -150,7 +146,6 @@ class ReceiptView(APIView):
 
     @extend_schema(request=ReceiptInput, responses={201: StockRow})
     def post(self, request):
-        data = ReceiptInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        item = selectors.stock_row(item_id=stock.receive(**data.validated_data).pk)
+        data = validated(ReceiptInput, request.data)
+        item = selectors.stock_row(item_id=stock.receive(**data).pk)
         return Response(StockRow(item).data, status=status.HTTP_201_CREATED)

@@ -60,14 +60,12 @@ def _close(reservation_id, *, to: str) -> Reservation:
         if to == ReservationStatus.COMMITTED:
             StockMovement.objects.create(variant_id=r.variant_id, location_id=r.location_id, kind=MovementKind.SALE,
                                          quantity=-r.quantity, reference=r.reference)
+            _check_low(StockItem.objects.get(variant_id=r.variant_id, location_id=r.location_id), rising=False)
         r.status, r.closed_at = to, timezone.now()
         r.save(update_fields=["status", "closed_at"])
         if to == ReservationStatus.EXPIRED:
             eventbus.publish(ReservationExpired(reservation_id=r.id, variant_id=r.variant_id, location_id=r.location_id,
                                         quantity=r.quantity, reference=r.reference))
-        if to == ReservationStatus.COMMITTED:
-            item = StockItem.objects.get(variant_id=r.variant_id, location_id=r.location_id)
-            _check_low(item, rising=False)
     return r
 
 

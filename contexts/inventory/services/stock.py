@@ -108,8 +108,7 @@ def receive(*, variant_id: uuid.UUID, product_id: uuid.UUID, location_id: uuid.U
             reference: str = "", kind: str = MovementKind.RECEIPT) -> StockItem:
     quantity = _positive(quantity)
     with joined():
-        location = _location(location_id)
-        item = _item_for_update(variant_id, location, product_id)
+        item = _item_for_update(variant_id, _location(location_id), product_id)
         StockItem.objects.filter(pk=item.pk).update(on_hand=F("on_hand") + quantity)
         _move(item, kind, quantity, reference)
         _check_low(item)
@@ -124,8 +123,7 @@ def adjust(*, variant_id: uuid.UUID, location_id: uuid.UUID, delta: int, reason:
     if delta == 0:
         raise InvalidInput(_("The adjustment cannot be zero."), field="delta")
     with joined():
-        location = _location(location_id)
-        item = _item_for_update(variant_id, location)
+        item = _item_for_update(variant_id, _location(location_id))
         if delta < 0 and item.available < -delta:
             raise InsufficientStock(_("Cannot remove more than the free stock."), field="delta")
         StockItem.objects.filter(pk=item.pk).update(on_hand=F("on_hand") + delta)
@@ -140,8 +138,7 @@ def count(*, variant_id: uuid.UUID, location_id: uuid.UUID, counted: int, refere
     if counted < 0:
         raise InvalidInput(_("A count cannot be negative."), field="counted")
     with joined():
-        location = _location(location_id)
-        item = _item_for_update(variant_id, location)
+        item = _item_for_update(variant_id, _location(location_id))
         if counted < item.reserved:
             raise InvalidInput(_("%(reserved)s units are reserved: release them before counting fewer.") % {"reserved": item.reserved}, field="counted")
         diff = counted - item.on_hand

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from contexts.inventory import api as inventory_api
-from contexts.inventory.services import ledger, reservations, stock, transfers
+from contexts.inventory import selectors
+from contexts.inventory.services import reservations, stock, transfers
 from contexts.inventory.models import Reservation, StockAlert, StockItem, StockMovement
 from crm.models import OutboxEvent
 from crm.rest.errors import InvalidInput
@@ -26,8 +27,8 @@ def test_receipts_adjustments_counts_and_the_ledger_agree(tenant):
     assert _item(variant, shop).on_hand == 7
     assert list(StockMovement.objects.order_by("id").values_list("kind", "quantity")) == [
         ("receipt", 10), ("adjustment", -2), ("count", -1)]
-    assert ledger.rebuild_from_ledger()[(variant, shop.id)] == 7
-    assert ledger.ledger_mismatches() == []
+    assert selectors.rebuild_from_ledger()[(variant, shop.id)] == 7
+    assert selectors.ledger_mismatches() == []
 
 
 @pytest.mark.parametrize("sql", ["UPDATE inventory_stockmovement SET quantity = 99", "DELETE FROM inventory_stockmovement"])
@@ -102,7 +103,7 @@ def test_transfer_states_and_stock_in_transit(tenant):
     assert _item(variant, warehouse).on_hand == 6 and not StockItem.objects.filter(location=shop).exists()
     transfers.transfer_receive(transfer_id=t.id)
     assert _item(variant, shop).on_hand == 4
-    assert ledger.ledger_mismatches() == []
+    assert selectors.ledger_mismatches() == []
     too_much = transfers.transfer_request(source_id=warehouse.id, destination_id=shop.id, lines=[{"variant_id": variant, "quantity": 7}])
     with pytest.raises(stock.InsufficientStock):
         transfers.transfer_ship(transfer_id=too_much.id)

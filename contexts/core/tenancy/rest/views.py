@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from contexts.core.tenancy import services
 from contexts.core.tenancy.models import Organisation
 from django.utils.translation import gettext as _
+from crm.rest.parsers import validated
 
 
 class OrganisationOutput(serializers.ModelSerializer):
@@ -42,10 +43,9 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     @extend_schema(request=OrganisationInput, responses={201: OrganisationOutput})
     def create(self, request):
-        data = OrganisationInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(OrganisationInput, request.data)
         try:
-            provisioned = services.provision_tenant(**data.validated_data)
+            provisioned = services.provision_tenant(**data)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
         org = self.get_queryset().get(schema_name=provisioned.schema_name)
