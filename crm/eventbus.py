@@ -148,12 +148,15 @@ def _after_commit_batch(schema: str) -> _SendBatch:
 
 
 def _dispatch(row, subscribers: list[Subscriber], schema: str) -> None:
+    for sub in subscribers:
+        _run_later(row.id, sub.name, schema)
+
+
+def _run_later(event_id, subscriber_name: str, schema: str) -> None:
     from crm import tasks
 
-    for sub in subscribers:
-        tasks.run_subscriber.apply_async(
-            kwargs={"event_id": str(row.id), "subscriber": sub.name}, headers={"_schema_name": schema},
-        )
+    tasks.run_subscriber.apply_async(kwargs={"event_id": str(event_id), "subscriber": subscriber_name},
+                                     headers={"_schema_name": schema})
 
 
 def send(*, event_ids: list[uuid.UUID], schema: str) -> int:
@@ -280,12 +283,8 @@ def dead_letter(*, event_id: uuid.UUID | str, subscriber_name: str, error: str, 
 
 
 def retry_dead_letter(*, dead_letter_id: uuid.UUID) -> None:
-    from crm import tasks
-
     letter = DeadLetter.objects.get(id=dead_letter_id)
     letter.retried_at = timezone.now()
     letter.save(update_fields=["retried_at"])
     schema = tenancy.current_schema()
-    transaction.on_commit(lambda: tasks.run_subscriber.apply_async(
-        kwargs={"event_id": str(letter.event_id), "subscriber": letter.subscriber}, headers={"_schema_name": schema},
-    ))
+    transaction.on_commit(lambda: _run_later(letter.event_id, letter.subscriber, schema))

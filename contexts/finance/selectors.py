@@ -84,6 +84,11 @@ def _report_invoices(qs) -> list[ReportInvoice]:
                           total_gross=i.total_gross, lines=tuple(lines.get(i.id, ()))) for i in invoices]
 
 
+def _page(qs, after_id, limit: int):
+    """Rows by id, `limit` of them after `after_id` (the read model's rebuild pages)."""
+    return (qs if after_id is None else qs.filter(id__gt=after_id)).order_by("id")[:limit]
+
+
 def report_invoice(*, invoice_id: uuid.UUID) -> ReportInvoice | None:
     """One issued invoice with its lines (two queries); None for a draft or an unknown id."""
     found = _report_invoices(Invoice.objects.filter(id=invoice_id, status="issued"))
@@ -92,18 +97,12 @@ def report_invoice(*, invoice_id: uuid.UUID) -> ReportInvoice | None:
 
 def report_invoices(*, after_id: uuid.UUID | None = None, limit: int = 500) -> list[ReportInvoice]:
     """Issued invoices and credit notes by id, a page at a time (the read model's rebuild)."""
-    qs = Invoice.objects.filter(status="issued").order_by("id")
-    if after_id is not None:
-        qs = qs.filter(id__gt=after_id)
-    return _report_invoices(qs[:limit])
+    return _report_invoices(_page(Invoice.objects.filter(status="issued"), after_id, limit))
 
 
 def report_payments(*, after_id: uuid.UUID | None = None, limit: int = 500) -> list[ReportPayment]:
     """Received payments with their allocations, a page at a time (the read model's rebuild)."""
-    qs = Payment.objects.filter(status="succeeded").order_by("id")
-    if after_id is not None:
-        qs = qs.filter(id__gt=after_id)
-    payments = list(qs[:limit])
+    payments = list(_page(Payment.objects.filter(status="succeeded"), after_id, limit))
     alloc: dict = {}
     for a in Allocation.objects.filter(payment_id__in=[p.id for p in payments]):
         alloc.setdefault(a.payment_id, []).append((a.invoice_id, a.amount))

@@ -121,7 +121,6 @@ class DomainErrorMiddleware(MiddlewareMixin):
             field = f" ({escape(exc.field)})" if exc.field else ""
             return HttpResponse(f"<h1>{escape(exc.message)}{field}</h1><p><a href='javascript:history.back()'>Retour</a></p>",
                                 status=exc.status_code)
-        return None
 
 
 # --- outside the views: unknown paths, bodies Django refuses, NUL bytes ----------------------

@@ -221,8 +221,7 @@ class OrderStatusView(APIView):
 
     @extend_schema(request=StatusInput, responses={200: OrderOutput})
     def put(self, request, order_id):
-        data = validated(StatusInput, request.data)
-        orders.set_status(order_id=order_id, **data)
+        orders.set_status(order_id=order_id, **validated(StatusInput, request.data))
         return Response(OrderOutput(selectors.order_detail(order_id=order_id)).data)
 
 

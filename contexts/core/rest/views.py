@@ -17,6 +17,5 @@ class ClientViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(request=ClientInput, responses={201: ClientOutput})
     def create(self, request):
-        data = validated(ClientInput, request.data)
-        client = services.client_create(**data)
+        client = services.client_create(**validated(ClientInput, request.data))
         return Response(ClientOutput(client).data, status=status.HTTP_201_CREATED)

@@ -65,8 +65,7 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=ManualPaymentInput, responses={201: PaymentOutput})
     def create(self, request):
-        data = validated(ManualPaymentInput, request.data)
-        p = payments.record_payment(**data)
+        p = payments.record_payment(**validated(ManualPaymentInput, request.data))
         return Response(PaymentOutput(self.get_queryset().get(pk=p.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CardPaymentInput, responses={201: PaymentOutput, 202: PendingCardPaymentOutput},
@@ -85,8 +84,7 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=RefundInput, responses={201: PaymentOutput})
     @action(detail=True, methods=["post"])
     def refunds(self, request, pk=None):
-        data = validated(RefundInput, request.data)
-        payments.refund_payment(payment_id=pk, **data)
+        payments.refund_payment(payment_id=pk, **validated(RefundInput, request.data))
         return Response(PaymentOutput(self.get_queryset().get(pk=pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -115,8 +113,7 @@ class ScheduleView(APIView):
 
     @extend_schema(request=ScheduleInput, responses={201: INSTALLMENTS})
     def post(self, request, invoice_id):
-        data = validated(ScheduleInput, request.data)
-        schedule = schedules.schedule_create(invoice_id=invoice_id, **data)
+        schedule = schedules.schedule_create(invoice_id=invoice_id, **validated(ScheduleInput, request.data))
         return Response({"results": InstallmentOutput(schedule.installments.all(), many=True).data}, status=status.HTTP_201_CREATED)
 
 
@@ -150,8 +147,7 @@ class DunningView(APIView):
 
     @extend_schema(request=HoldInput, responses={200: HoldOutput})
     def post(self, request, invoice_id):
-        data = validated(HoldInput, request.data)
-        state = dunning.hold(invoice_id=invoice_id, **data)
+        state = dunning.hold(invoice_id=invoice_id, **validated(HoldInput, request.data))
         return Response({"hold": state.hold, "until": state.hold_until, "level": state.level})
 
     @extend_schema(request=None, responses={204: None})

@@ -68,8 +68,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=DraftInput, responses={201: InvoiceOutput})
     def create(self, request):
-        data = validated(DraftInput, request.data)
-        invoice = invoicing.draft_create(**data)
+        invoice = invoicing.draft_create(**validated(DraftInput, request.data))
         return Response(InvoiceOutput(self.get_queryset().get(pk=invoice.pk)).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request, pk=None):

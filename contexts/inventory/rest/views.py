@@ -146,6 +146,5 @@ class ReceiptView(APIView):
 
     @extend_schema(request=ReceiptInput, responses={201: StockRow})
     def post(self, request):
-        data = validated(ReceiptInput, request.data)
-        item = selectors.stock_row(item_id=stock.receive(**data).pk)
+        item = selectors.stock_row(item_id=stock.receive(**validated(ReceiptInput, request.data)).pk)
         return Response(StockRow(item).data, status=status.HTTP_201_CREATED)

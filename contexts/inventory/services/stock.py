@@ -162,12 +162,6 @@ def set_reorder_point(*, variant_id: uuid.UUID, location_id: uuid.UUID, reorder_
     return item
 
 
-def sell_now(*, variant_id: uuid.UUID, location_id: uuid.UUID, quantity: int, reference: str) -> None:
-    """A sale without a prior reservation (the till): refused if the free stock is short."""
-    with joined():
-        decrease(variant_id, location_id, _positive(quantity), MovementKind.SALE, reference)
-
-
 def decrease(variant_id, location_id, quantity: int, kind: str, reference: str, short: str | None = None) -> StockItem:
     """The one stock decrease: a conditional UPDATE that never takes more than the free stock
     (InsufficientStock with the message `short`), its movement, the low-stock check."""

@@ -84,8 +84,8 @@ def test_expiry_job_releases_only_expired_reservations_of_its_tenant(tenant, oth
 
 def test_low_stock_opens_one_alert_publishes_once_and_closes_on_restock(tenant):
     variant, product, shop = f.stocked(10, reorder_point=3)
-    stock.sell_now(variant_id=variant, location_id=shop.id, quantity=7, reference="ticket:1")
-    stock.sell_now(variant_id=variant, location_id=shop.id, quantity=1, reference="ticket:2")
+    stock.adjust(variant_id=variant, location_id=shop.id, delta=-7, reason="ticket:1")
+    stock.adjust(variant_id=variant, location_id=shop.id, delta=-1, reason="ticket:2")
     assert StockAlert.objects.filter(is_open=True).count() == 1
     assert OutboxEvent.objects.filter(name="inventory.stock.low.v1").count() == 1
     assert OutboxEvent.objects.get(name="inventory.stock.low.v1").payload["available"] == 3
