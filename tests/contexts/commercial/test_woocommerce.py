@@ -45,7 +45,7 @@ def test_first_import_creates_every_row_once_across_pages(tenant, fake_woocommer
     assert summary(run, "categories") == (5, 0, 0, 0)
     assert summary(run, "products") == (24, 0, 0, 1)
     assert run.report["products"]["skipped"] == [
-        {"id": 124, "reason": "grouped product (only simple and variable products are sold here)"}]
+        {"id": 124, "reason": "produit de type grouped (seuls les produits simples et variables sont importés)"}]
     assert summary(run, "variations") == (48, 0, 0, 0)  # 12 x 3 sizes + 12 simple products
     assert summary(run, "customers") == (12, 0, 0, 0)
     assert summary(run, "orders") == (15, 0, 0, 0)
@@ -127,18 +127,19 @@ def test_an_object_a_rule_refuses_is_skipped_with_its_reason_and_the_rest_import
     connect(fake_woocommerce.url)
     run = run_once()
     assert run.status == "succeeded"
-    assert {"id": 100, "reason": "variants: A barcode is already used."} in run.report["products"]["skipped"]
+    assert {"id": 100, "reason": "variants: Un code-barres est déjà utilisé."} in run.report["products"]["skipped"]
     assert summary(run, "products")[0] == 23
     # Its orders cannot be mapped either: skipped, saying why.
-    assert any(s["reason"] == "product 5000 not imported" or s["reason"].startswith("product 100")
-               for s in run.report["orders"]["skipped"])
+    assert run.report["orders"]["skipped"] == [{"id": 900, "reason": "produit 5000 non importé"},
+                                               {"id": 912, "reason": "produit 5000 non importé"}]
+    assert summary(run, "orders")[0] == 13
 
 
 def test_bad_credentials_fail_the_run_with_a_clear_reason(tenant, fake_woocommerce):
     connect(fake_woocommerce.url, secret="cs_wrong")
     run = run_once()
     assert run.status == "failed"
-    assert "consumer key and secret" in run.error and "401" in run.error
+    assert run.error.startswith("WooCommerce a refusé la clé client et le secret (401)")
     assert Product.objects.count() == 0 and run.finished_at is not None
 
 
@@ -153,9 +154,9 @@ def test_an_unreachable_shop_fails_the_run_on_its_last_attempt_and_asks_a_retry_
     with pytest.raises(gateway.WooUnavailable):
         sync.execute(run_id=run.id, final_attempt=False)
     run.refresh_from_db()
-    assert run.status == "retrying" and "cannot be reached" in run.error
+    assert run.status == "retrying" and "injoignable" in run.error
     run = sync.execute(run_id=run.id, final_attempt=True)
-    assert run.status == "failed" and "cannot be reached" in run.error and run.attempts == 2
+    assert run.status == "failed" and "injoignable" in run.error and run.attempts == 2
 
 
 def test_429_is_honoured_with_its_retry_after(tenant, fake_woocommerce, monkeypatch):

@@ -12,6 +12,8 @@ from crm.rest.errors import DomainError
 
 
 class ConnectionForm(forms.ModelForm):
+    store_url = forms.URLField(label="adresse de la boutique", max_length=300, assume_scheme="https",
+                               help_text="https://boutique.example.com (sans /wp-json)")
     consumer_key = forms.CharField(label="clé client (ck_...)", required=False, max_length=200,
                                    widget=forms.PasswordInput(render_value=False),
                                    help_text="laisser vide pour garder la clé enregistrée")

@@ -8,6 +8,7 @@ import hashlib
 import json
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
 from stdnum import ean as _ean
 
 from crm.money import cents
@@ -64,7 +65,7 @@ def ean13(raw: dict) -> str | None:
 def category_values(raw: dict) -> tuple[dict | None, str | None]:
     name = str(raw.get("name") or "").strip()[:120]
     if not name:
-        return None, "no name"
+        return None, _("no name")
     return {"name": name, "parent": int(raw.get("parent") or 0)}, None
 
 
@@ -83,9 +84,9 @@ def variant_values(raw: dict, *, fallback_sku: str) -> tuple[dict | None, str | 
     EAN-13, attributes, stock when WooCommerce manages it."""
     price = money(raw.get("regular_price")) if raw.get("regular_price") not in (None, "") else money(raw.get("price"))
     if price is None:
-        return None, "no price"
+        return None, _("no price")
     if price < 0:
-        return None, "negative price"
+        return None, _("negative price")
     stock = raw.get("stock_quantity") if raw.get("manage_stock") is True else None
     return {"sku": _sku(raw, fallback_sku), "price": str(price), "ean13": ean13(raw), "attributes": _attributes(raw),
             "is_active": raw.get("status", "publish") in ("publish", "private"),
@@ -95,13 +96,13 @@ def variant_values(raw: dict, *, fallback_sku: str) -> tuple[dict | None, str | 
 def product_values(raw: dict) -> tuple[dict | None, str | None]:
     kind = raw.get("type") or "simple"
     if kind not in ("simple", "variable"):
-        return None, f"{kind} product (only simple and variable products are sold here)"
+        return None, _("%(kind)s product (only simple and variable products are imported)") % {"kind": kind}
     name = str(raw.get("name") or "").strip()[:200]
     if not name:
-        return None, "no name"
+        return None, _("no name")
     categories = [int(c["id"]) for c in raw.get("categories") or [] if isinstance(c, dict) and c.get("id")]
     if not categories:
-        return None, "no category"
+        return None, _("no category")
     return {"name": name, "type": kind, "description": str(raw.get("description") or ""),
             "is_active": raw.get("status") == "publish", "categories": categories}, None
 
@@ -113,7 +114,7 @@ def customer_values(raw: dict) -> tuple[dict | None, str | None]:
     last = str(raw.get("last_name") or billing.get("last_name") or "").strip()[:100]
     company = str(billing.get("company") or "").strip()[:200]
     if not email and not last and not company:
-        return None, "no e-mail and no name"
+        return None, _("no e-mail and no name")
     country = str(billing.get("country") or "FR").strip().upper()[:2] or "FR"
     return {"kind": "person", "email": email, "first_name": first, "last_name": last or email.split("@")[0][:100] or company[:100],
             "phone": str(billing.get("phone") or "").strip()[:30], "address_line": str(billing.get("address_1") or "").strip()[:200],
@@ -124,11 +125,11 @@ def customer_values(raw: dict) -> tuple[dict | None, str | None]:
 def order_values(raw: dict) -> tuple[dict | None, str | None]:
     status = ORDER_STATUSES.get(str(raw.get("status") or ""))
     if status is None:
-        return None, f"unknown order status {raw.get('status')!r}"
+        return None, _("unknown order status %(status)s") % {"status": raw.get("status")}
     total = money(raw.get("total"))
     shipping = (money(raw.get("shipping_total")) or Decimal("0")) + (money(raw.get("shipping_tax")) or Decimal("0"))
     if total is None or total < 0:
-        return None, "no total"
+        return None, _("no total")
     lines = []
     for item in raw.get("line_items") or []:
         quantity = int(item.get("quantity") or 0)
@@ -141,7 +142,7 @@ def order_values(raw: dict) -> tuple[dict | None, str | None]:
                       "unit_price": cents(max(before, line_total) / quantity), "total": line_total,
                       "discount": max(Decimal("0"), before - line_total)})
     if not lines:
-        return None, "no line"
+        return None, _("no line")
     return {"status": status, "total": total, "shipping_fee": min(shipping, total), "subtotal": total - min(shipping, total),
             "customer": int(raw.get("customer_id") or 0), "billing": raw.get("billing") or {},
             "number": str(raw.get("number") or raw.get("id")), "lines": lines}, None

@@ -216,7 +216,7 @@ class _Sync:
             for raw in page:
                 external_id = raw.get("id")
                 if not isinstance(external_id, int):
-                    self.report.skip(kind, external_id, "no id")
+                    self.report.skip(kind, external_id, _("no id"))
                     continue
                 self._seen(raw)
                 try:
@@ -265,7 +265,7 @@ class _Sync:
         if values["parent"]:
             parent = WooLink.objects.filter(kind=LinkKind.CATEGORY, external_id=values["parent"]).first()
             if parent is None:
-                raise _Skip(f"parent category {values['parent']} not imported")
+                raise _Skip(_("parent category %(id)s not imported") % {"id": values["parent"]})
             parent_id = parent.local_id
         fp = mapping.fingerprint([values["name"], str(parent_id)])
         link = WooLink.objects.filter(kind=LinkKind.CATEGORY, external_id=raw["id"]).first()
@@ -288,7 +288,7 @@ class _Sync:
         categories = self._links(LinkKind.CATEGORY, values["categories"])
         category = next((categories[c].local_id for c in values["categories"] if c in categories), None)
         if category is None:
-            raise _Skip(f"category {values['categories'][0]} not imported")
+            raise _Skip(_("category %(id)s not imported") % {"id": values["categories"][0]})
         pid = raw["id"]
         wanted: list[tuple[int, dict]] = []
         if values["type"] == "simple":
@@ -304,7 +304,7 @@ class _Sync:
                     continue
                 wanted.append((int(var["id"]), variant))
             if not wanted:
-                raise _Skip("no variation with a price")
+                raise _Skip(_("no variation with a price"))
         fp = mapping.fingerprint([values, str(category), wanted])
         link = WooLink.objects.filter(kind=LinkKind.PRODUCT, external_id=pid).first()
         if link and link.fingerprint == fp:
@@ -316,7 +316,7 @@ class _Sync:
                 existing = catalog_api.variant_by_barcode(code=variant["sku"])
                 if existing is not None and existing.sku == variant["sku"]:
                     product_id = existing.product_id
-                    self.report.notes.append(f"product {pid}: matched the existing SKU {variant['sku']}")
+                    self.report.notes.append(_("product %(id)s: linked to the existing SKU %(sku)s") % {"id": pid, "sku": variant["sku"]})
                     break
         variant_links = self._links(LinkKind.VARIATION, [ext for ext, _v in wanted])
         skus = catalog_api.sync_product(
@@ -332,14 +332,14 @@ class _Sync:
             if variant["stock"] is not None and variant_id:
                 quantity = variant["stock"]
                 if quantity < 0:
-                    self.report.notes.append(f"{variant['sku']}: WooCommerce stock {quantity} (backorders) counted as 0")
+                    self.report.notes.append(_("%(sku)s: WooCommerce stock %(quantity)s (backorders) counted as 0") % {"sku": variant["sku"], "quantity": quantity})
                     quantity = 0
                 try:
                     with transaction.atomic():
                         inventory_api.set_stock_level(variant_id=variant_id, product_id=local_product, location_id=self.location_id,
                                                       quantity=quantity, reference=f"woocommerce:{ext}")
                 except DomainError as exc:
-                    self.report.notes.append(f"{variant['sku']}: stock not set ({_reason(exc)})")
+                    self.report.notes.append(_("%(sku)s: stock not set (%(reason)s)") % {"sku": variant["sku"], "reason": _reason(exc)})
         self._link(LinkKind.PRODUCT, pid, local_product, fp, raw)
         return "updated" if link or product_id else "created"
 
@@ -380,18 +380,18 @@ class _Sync:
         if values["customer"]:
             customer = WooLink.objects.filter(kind=LinkKind.CUSTOMER, external_id=values["customer"]).first()
             if customer is None:
-                raise _Skip(f"customer {values['customer']} not imported")
+                raise _Skip(_("customer %(id)s not imported") % {"id": values["customer"]})
             client_id = customer.local_id
         else:
             billing, reason = mapping.customer_values({"billing": values["billing"]})
             if reason:
-                raise _Skip(f"guest order without a usable billing address ({reason})")
+                raise _Skip(_("guest order without a usable billing address (%(reason)s)") % {"reason": reason})
             client_id, _outcome = self._client(LinkKind.CUSTOMER, -oid, billing, None)  # guests: linked by -order id
         keys = [l["variation"] or l["product"] for l in values["lines"]]
         variants = self._links(LinkKind.VARIATION, keys)
         missing = [k for k in keys if k not in variants]
         if missing:
-            raise _Skip(f"product {missing[0]} not imported")
+            raise _Skip(_("product %(id)s not imported") % {"id": missing[0]})
         summaries = catalog_api.variants_by_ids(ids=[variants[k].local_id for k in keys])
         lines, by_rate = [], {}
         for key, line in zip(keys, values["lines"]):
