@@ -43,3 +43,29 @@ def test_the_beat_job_syncs_the_shop_in_a_real_worker(celery_worker, committed_t
     assert second.report["customers"] == {"created": 0, "updated": 0, "unchanged": 0, "skipped": []}
     assert Variant.objects.get(sku="ART-04-S").price == Decimal("31.00")
     assert Product.objects.count() == 24
+
+
+@pytest.mark.committed
+def test_no_request_to_the_shop_leaves_with_a_transaction_open(committed_tenant, fake_woocommerce, monkeypatch):
+    """Real commits (pytest's wrapping transaction would hide it): every HTTP request of the
+    gateway is probed; pages are applied between requests, in transactions of their own."""
+    import requests
+    from django.db import connection
+
+    from contexts.commercial.channels.woocommerce import gateway
+
+    seen = []
+    real = requests.request
+
+    def probe(method, url, **kwargs):
+        seen.append((url.rsplit("/v3", 1)[-1], connection.in_atomic_block))
+        return real(method, url, **kwargs)
+
+    monkeypatch.setattr(gateway.requests, "request", probe)
+    with transaction.atomic():
+        sync.connection_save(store_url=fake_woocommerce.url, consumer_key=KEY, consumer_secret=SECRET)
+    run = WooSyncRun.objects.create()
+    assert sync.execute(run_id=run.id).status == "succeeded"
+    assert len(seen) > 15
+    assert [s for s in seen if s[1]] == []
+    assert Product.objects.count() == 24
