@@ -221,3 +221,56 @@ def test_post_queues_one_run_at_a_time(staff_api, fake_woocommerce, settings):
 def test_post_without_a_connection_says_so(staff_api):
     response = staff_api.post("/api/v1/commercial/woocommerce/runs", {}, format="json")
     assert response.status_code == 400 and response.json()["error"]["code"] == "woocommerce_not_configured"
+
+
+def test_stock_changed_here_is_pushed_back_and_both_sides_sales_count_once(tenant, fake_woocommerce):
+    from contexts.inventory import api as inventory_api
+
+    conn = connect(fake_woocommerce.url)
+    sync.connection_save(store_url=fake_woocommerce.url, push_stock=True)
+    assert run_once().status == "succeeded"
+    assert fake_woocommerce.state.stock_updates == []  # nothing changed here yet
+    conn.refresh_from_db()
+    m = Variant.objects.get(sku="ART-00-M")  # 7 in both places
+    variation = fake_woocommerce.state.data["variations"][100][1]["id"]
+
+    # Two sold at the till from the shop's location: WooCommerce is told 5.
+    inventory_api.set_stock_level(variant_id=m.id, product_id=m.product_id, location_id=conn.location_id, quantity=5,
+                                  reference="till")
+    run = run_once()
+    assert run.report["stock_pushed"] == 1
+    assert fake_woocommerce.state.stock_updates == [(f"products/100/variations/{variation}",
+                                                     {"manage_stock": True, "stock_quantity": 5})]
+
+    # Then one sold online (WooCommerce 5 -> 4) and two more here (5 -> 3): 2 left on both sides.
+    fake_woocommerce.state.touch("variation", variation, LATER, stock_quantity=4)
+    inventory_api.set_stock_level(variant_id=m.id, product_id=m.product_id, location_id=conn.location_id, quantity=3,
+                                  reference="till")
+    fake_woocommerce.state.stock_updates.clear()
+    run = run_once()
+    assert run.status == "succeeded", run.error
+    assert StockItem.objects.get(variant_id=m.id).on_hand == 2
+    assert fake_woocommerce.state.stock_updates == [(f"products/100/variations/{variation}",
+                                                     {"manage_stock": True, "stock_quantity": 2})]
+    # A simple product's stock goes to the product itself.
+    simple = Variant.objects.get(sku="ART-01")
+    inventory_api.set_stock_level(variant_id=simple.id, product_id=simple.product_id, location_id=conn.location_id,
+                                  quantity=1, reference="till")
+    fake_woocommerce.state.stock_updates.clear()
+    run_once()
+    assert fake_woocommerce.state.stock_updates == [("products/101", {"manage_stock": True, "stock_quantity": 1})]
+
+
+def test_without_push_woocommerce_stock_wins_and_nothing_is_sent(tenant, fake_woocommerce):
+    from contexts.inventory import api as inventory_api
+
+    conn = connect(fake_woocommerce.url)
+    run_once()
+    conn.refresh_from_db()
+    m = Variant.objects.get(sku="ART-00-M")
+    inventory_api.set_stock_level(variant_id=m.id, product_id=m.product_id, location_id=conn.location_id, quantity=1,
+                                  reference="till")
+    fake_woocommerce.state.touch("variation", fake_woocommerce.state.data["variations"][100][1]["id"], LATER, stock_quantity=6)
+    run_once()
+    assert StockItem.objects.get(variant_id=m.id).on_hand == 6
+    assert fake_woocommerce.state.stock_updates == []

@@ -85,6 +85,10 @@ class WooLink(models.Model):
     external_id = models.BigIntegerField(verbose_name="identifiant WooCommerce")
     local_id = models.UUIDField(verbose_name="identifiant Comptoir", db_index=True)
     modified_at = models.DateTimeField(verbose_name="modifié dans WooCommerce le", null=True, blank=True)
+    parent_external_id = models.BigIntegerField(verbose_name="produit WooCommerce", null=True, blank=True,
+                                                help_text="le produit variable d'une variante")
+    stock = models.IntegerField(verbose_name="stock connu de WooCommerce", null=True, blank=True,
+                                help_text="le dernier stock lu dans WooCommerce ou envoyé à WooCommerce")
     fingerprint = models.CharField(verbose_name="empreinte", max_length=64, blank=True,
                                    help_text="des valeurs importées : inchangées, rien n'est réécrit")
     synced_at = models.DateTimeField(verbose_name="synchronisé le", auto_now=True)

@@ -112,6 +112,7 @@ class Report:
     def __init__(self):
         self.data = {kind: {"created": 0, "updated": 0, "unchanged": 0, "skipped": []} for kind in KINDS}
         self.notes: list[str] = []
+        self.stock_pushed = 0
 
     def count(self, kind: str, outcome: str, n: int = 1):
         self.data[kind][outcome] += n
@@ -120,7 +121,7 @@ class Report:
         self.data[kind]["skipped"].append({"id": external_id, "reason": str(reason)[:300]})
 
     def as_json(self, **extra) -> dict:
-        return {**self.data, "notes": self.notes[:200], **extra}
+        return {**self.data, "notes": self.notes[:200], "stock_pushed": self.stock_pushed, **extra}
 
 
 def _finish(run_id, *, status: str, report: dict | None = None, error: str = "") -> None:
@@ -195,7 +196,37 @@ class _Sync:
             self._apply(page, "customers", self._customer)
         for page in self.client.pages("/orders", params=params):
             self._apply(page, "orders", self._order)
+        if self.conn.push_stock:
+            self._push_stock()
         return self.newest
+
+    def _push_stock(self, batch: int = 200) -> None:
+        """Stock levels that changed here since WooCommerce last had them are sent to it (one
+        request per variant, no transaction open); the link then remembers what was sent."""
+        pushed, last = 0, 0
+        while True:
+            links = list(WooLink.objects.filter(kind=LinkKind.VARIATION, stock__isnull=False, id__gt=last).order_by("id")[:batch])
+            if not links:
+                break
+            last = links[-1].id
+            ours = inventory_api.availability(variant_ids=[l.local_id for l in links], location_id=self.location_id)
+            sent = []
+            for link in links:
+                level = ours[link.local_id].on_hand if link.local_id in ours else None
+                if level is None or level == link.stock:
+                    continue
+                try:
+                    self.client.update_stock(product_id=link.parent_external_id or link.external_id,
+                                             variation_id=link.external_id if link.parent_external_id else None, quantity=level)
+                except gateway.WooRefused as exc:
+                    self.report.notes.append(_("stock of %(id)s not sent: %(reason)s") % {"id": link.external_id, "reason": str(exc)})
+                    continue
+                link.stock = level
+                sent.append(link)
+            with transaction.atomic(durable=True):
+                WooLink.objects.bulk_update(sent, ["stock"])
+            pushed += len(sent)
+        self.report.stock_pushed = pushed
 
     def _location(self):
         if self.conn.location_id:
@@ -325,21 +356,32 @@ class _Sync:
             variants=[{"id": variant_links[ext].local_id if ext in variant_links else None,
                        **{k: v for k, v in variant.items() if k != "stock"}} for ext, variant in wanted])
         local_product = product_id or catalog_api.variants_by_ids(ids=[next(iter(skus.values()))]).popitem()[1].product_id
+        ours = inventory_api.availability(variant_ids=[v for v in skus.values()], location_id=self.location_id)
         for ext, variant in wanted:
             variant_id = skus.get(variant["sku"])
-            self.report.count("variations", "updated" if ext in variant_links else "created")
-            self._link(LinkKind.VARIATION, ext, variant_id, mapping.fingerprint(variant))
-            if variant["stock"] is not None and variant_id:
-                quantity = variant["stock"]
-                if quantity < 0:
-                    self.report.notes.append(_("%(sku)s: WooCommerce stock %(quantity)s (backorders) counted as 0") % {"sku": variant["sku"], "quantity": quantity})
-                    quantity = 0
+            previous = variant_links.get(ext)
+            self.report.count("variations", "updated" if previous else "created")
+            shop_stock = variant["stock"]
+            if shop_stock is not None and shop_stock < 0:
+                self.report.notes.append(_("%(sku)s: WooCommerce stock %(quantity)s (backorders) counted as 0")
+                                         % {"sku": variant["sku"], "quantity": shop_stock})
+                shop_stock = 0
+            if shop_stock is not None and variant_id:
+                # Both sides may have sold since the last agreed level S: WooCommerce W, here L.
+                # Pushing stock back, the new level is L + W - S (each side's sales count once);
+                # otherwise WooCommerce's figure wins. The push itself runs after the pages.
+                target = shop_stock
+                if self.conn.push_stock and previous is not None and previous.stock is not None and variant_id in ours:
+                    target = max(0, ours[variant_id].on_hand + shop_stock - previous.stock)
                 try:
                     with transaction.atomic():
                         inventory_api.set_stock_level(variant_id=variant_id, product_id=local_product, location_id=self.location_id,
-                                                      quantity=quantity, reference=f"woocommerce:{ext}")
+                                                      quantity=target, reference=f"woocommerce:{ext}")
                 except DomainError as exc:
                     self.report.notes.append(_("%(sku)s: stock not set (%(reason)s)") % {"sku": variant["sku"], "reason": _reason(exc)})
+            WooLink.objects.update_or_create(kind=LinkKind.VARIATION, external_id=ext, defaults={
+                "local_id": variant_id, "fingerprint": mapping.fingerprint(variant), "stock": shop_stock,
+                "parent_external_id": pid if values["type"] == "variable" else None})
         self._link(LinkKind.PRODUCT, pid, local_product, fp, raw)
         return "updated" if link or product_id else "created"
 
