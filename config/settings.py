@@ -422,5 +422,19 @@ LOGISTICS_TASK_MAX_RETRIES = int(env("LOGISTICS_TASK_MAX_RETRIES", "8"))
 LOGISTICS_TASK_BACKOFF_MAX_SECONDS = int(env("LOGISTICS_TASK_BACKOFF_MAX_SECONDS", "900"))
 POSTAL_API_BASE = env("POSTAL_API_BASE", "http://127.0.0.1:8431")
 POSTAL_API_TOKEN = env("POSTAL_API_TOKEN", "")
+# WooCommerce sync (contexts/commercial/channels/woocommerce): the shop's consumer key and
+# secret are encrypted at rest with this Fernet key (urlsafe base64 of 32 bytes; generate one
+# with `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`).
+# Unset, a key derived from SECRET_KEY is used (development); rotating SECRET_KEY then makes
+# stored credentials unreadable: set it explicitly in production. See docs/woocommerce.md.
+WOOCOMMERCE_FERNET_KEY = env("WOOCOMMERCE_FERNET_KEY", "")
+WOOCOMMERCE_HTTP_TIMEOUT_SECONDS = float(env("WOOCOMMERCE_HTTP_TIMEOUT_SECONDS", "20"))
+WOOCOMMERCE_PER_PAGE = int(env("WOOCOMMERCE_PER_PAGE", "50"))
+WOOCOMMERCE_REQUESTS_PER_SECOND = float(env("WOOCOMMERCE_REQUESTS_PER_SECOND", "4"))
+WOOCOMMERCE_MAX_RETRY_AFTER_SECONDS = int(env("WOOCOMMERCE_MAX_RETRY_AFTER_SECONDS", "60"))
+WOOCOMMERCE_BREAKER_FAIL_MAX = int(env("WOOCOMMERCE_BREAKER_FAIL_MAX", "5"))
+WOOCOMMERCE_BREAKER_RESET_SECONDS = int(env("WOOCOMMERCE_BREAKER_RESET_SECONDS", "120"))
+WOOCOMMERCE_TASK_MAX_RETRIES = int(env("WOOCOMMERCE_TASK_MAX_RETRIES", "5"))
+WOOCOMMERCE_TASK_BACKOFF_MAX_SECONDS = int(env("WOOCOMMERCE_TASK_BACKOFF_MAX_SECONDS", "900"))
 # Click and collect: an order not collected this many days after it was ready is cancelled.
 COLLECTION_KEEP_DAYS = int(env("COLLECTION_KEEP_DAYS", "10"))

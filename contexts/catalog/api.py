@@ -10,7 +10,7 @@ from typing import Iterable
 from contexts.catalog.data import AppliedPromotion, PricedLine, VariantSummary  # noqa: F401  (returned)
 from crm.rest.errors import InvalidInput, NotFound  # noqa: F401  (raised by these functions)
 from contexts.catalog import selectors
-from contexts.catalog.services import categories, pricing, products
+from contexts.catalog.services import categories, channel_sync, pricing, products
 
 
 def variants_by_ids(*, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, VariantSummary]:
@@ -61,3 +61,17 @@ def search_variants(*, q: str, limit: int = 20) -> list[VariantSummary]:
 def export_products(*, created_from=None, created_to=None):
     """(header, rows): the products as CSV rows, streamed from a server-side cursor (crm.exports)."""
     return selectors.export_products(created_from=created_from, created_to=created_to)
+
+
+def sync_category(*, category_id: uuid.UUID, name: str, parent_id: uuid.UUID | None = None) -> None:
+    """A sales channel renamed or moved one of its categories (imports)."""
+    channel_sync.category_sync(category_id=category_id, name=name, parent_id=parent_id)
+
+
+def sync_product(*, product_id: uuid.UUID | None, name: str, category_id: uuid.UUID, variants: list[dict],
+                 description: str = "", is_active: bool = True) -> dict[str, uuid.UUID]:
+    """Creates (product_id None) or updates a product and its variants as a sales channel
+    describes them (variants matched by id, else SKU); {SKU: variant id}. InvalidInput names
+    the field (a SKU or barcode used by another product, a negative price)."""
+    return channel_sync.product_sync(product_id=product_id, name=name, category_id=category_id, variants=variants,
+                                     description=description, is_active=is_active)

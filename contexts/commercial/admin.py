@@ -129,3 +129,7 @@ class ContractAdmin(ModelAdmin):
                 contracts.contract_sign(contract_id=contract.pk, signed_by=request.user.get_username())
             except DomainError as exc:
                 self.message_user(request, exc.message, messages.ERROR)
+
+
+# The WooCommerce channel's admin is declared beside its code.
+from contexts.commercial.channels.woocommerce import admin as _woocommerce_admin  # noqa: E402,F401

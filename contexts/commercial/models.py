@@ -290,3 +290,7 @@ class OrderReturn(models.Model):
     reason = models.CharField(verbose_name="motif", max_length=200, blank=True)
     credit_note_number = models.CharField(verbose_name="n° d'avoir", max_length=20, blank=True)
     created_at = models.DateTimeField(verbose_name="créé le", auto_now_add=True)
+
+
+# The WooCommerce channel's models live beside its code (same app: commercial).
+from contexts.commercial.channels.woocommerce.models import LinkKind, SyncStatus, WooConnection, WooLink, WooSyncRun  # noqa: E402,F401

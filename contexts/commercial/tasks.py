@@ -54,3 +54,7 @@ def reconcile_placed_orders(*, now: str | None = None) -> dict:
 
     with acting_as(Actor("system", "", "beat: reconcile placed orders")):
         return checkout.reconcile_placed(now=datetime.datetime.fromisoformat(now) if now else timezone.now())
+
+
+# The WooCommerce channel's tasks (sync run, beat job) are declared beside its code.
+from contexts.commercial.channels.woocommerce.tasks import scheduled_sync, sync_run  # noqa: E402,F401

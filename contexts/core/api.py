@@ -96,3 +96,15 @@ def staff_emails(*, roles: list[str]) -> list[str]:
 def export_clients(*, created_from=None, created_to=None):
     """(header, rows): the clients as CSV rows, streamed from a server-side cursor (crm.exports)."""
     return selectors.export_clients(created_from=created_from, created_to=created_to)
+
+
+def update_client(*, client_id: uuid.UUID, first_name: str | None = None, last_name: str | None = None,
+                  company_name: str | None = None, email: str | None = None, phone: str | None = None,
+                  address_line: str | None = None, city: str | None = None, postal_code: str | None = None,
+                  country: str | None = None) -> bool:
+    """Sets the given fields of a client (None: left as is); True when something changed.
+    django's ValidationError for an invalid value (an e-mail, a person without a last name)."""
+    values = {k: v for k, v in dict(first_name=first_name, last_name=last_name, company_name=company_name, email=email,
+                                    phone=phone, address_line=address_line, city=city, postal_code=postal_code,
+                                    country=country).items() if v is not None}
+    return services.client_update(client_id=client_id, **values)

@@ -30,3 +30,25 @@ def client_for_customer(*, customer_id) -> CustomerSummary:
                                             email=customer.email, phone=customer.phone)
             customer.save(update_fields=["client"])
     return CustomerSummary(id=customer.id, email=customer.email, client_id=customer.client_id)
+
+
+CLIENT_SYNC_FIELDS = ("first_name", "last_name", "company_name", "email", "phone", "address_line", "city",
+                      "postal_code", "country")
+
+
+def client_update(*, client_id, **values) -> bool:
+    """Updates a client's identity and address fields (an import keeping them in line with
+    another system); True when something changed. Validated like a new client."""
+    unknown = set(values) - set(CLIENT_SYNC_FIELDS)
+    if unknown:
+        raise ValueError(f"not client fields: {sorted(unknown)}")
+    with joined():
+        client = Client.objects.select_for_update().get(pk=client_id)
+        changed = [k for k, v in values.items() if getattr(client, k) != v]
+        if not changed:
+            return False
+        for key in changed:
+            setattr(client, key, values[key])
+        client.full_clean()
+        client.save(update_fields=[*changed, "updated_at"])
+    return True

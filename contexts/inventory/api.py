@@ -65,6 +65,14 @@ def return_to_stock(*, variant_id: uuid.UUID, quantity: int, reference: str) -> 
     stock.return_to_stock(variant_id=variant_id, quantity=quantity, reference=reference)
 
 
+def set_stock_level(*, variant_id: uuid.UUID, product_id: uuid.UUID, location_id: uuid.UUID, quantity: int,
+                    reference: str) -> int:
+    """On-hand stock set to what another system counted (a sales channel's import): the
+    difference goes to the ledger as a count. Returns the on-hand stock."""
+    return stock.count(variant_id=variant_id, location_id=location_id, counted=quantity, reference=reference,
+                       product_id=product_id).on_hand
+
+
 def set_reorder_point(*, variant_id: uuid.UUID, location_id: uuid.UUID, reorder_point: int) -> None:
     stock.set_reorder_point(variant_id=variant_id, location_id=location_id, reorder_point=reorder_point)
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from contexts.commercial.channels.woocommerce import rest as woocommerce
 from contexts.commercial.rest import views
 
 urlpatterns = [
@@ -12,4 +13,7 @@ urlpatterns = [
     path("orders/<uuid:order_id>/status", views.OrderStatusView.as_view(), name="order-status"),
     path("orders/<uuid:order_id>/returns", views.OrderReturnView.as_view(), name="order-returns"),
     path("customers/<uuid:customer_id>/orders", views.CustomerOrdersView.as_view(), name="customer-orders"),
+    path("commercial/woocommerce/connection", woocommerce.ConnectionView.as_view(), name="woocommerce-connection"),
+    path("commercial/woocommerce/runs", woocommerce.RunsView.as_view(), name="woocommerce-runs"),
+    path("commercial/woocommerce/runs/<uuid:run_id>", woocommerce.RunDetailView.as_view(), name="woocommerce-run"),
 ]

@@ -132,13 +132,15 @@ def adjust(*, variant_id: uuid.UUID, location_id: uuid.UUID, delta: int, reason:
     return item
 
 
-def count(*, variant_id: uuid.UUID, location_id: uuid.UUID, counted: int, reference: str = "count") -> StockItem:
-    """A physical count sets on-hand stock; the difference goes to the ledger."""
+def count(*, variant_id: uuid.UUID, location_id: uuid.UUID, counted: int, reference: str = "count",
+          product_id: uuid.UUID | None = None) -> StockItem:
+    """A physical count sets on-hand stock; the difference goes to the ledger. With
+    `product_id`, a variant never stocked here gets its stock line (an import's first count)."""
     counted = int(counted)
     if counted < 0:
         raise InvalidInput(_("A count cannot be negative."), field="counted")
     with joined():
-        item = _item_for_update(variant_id, _location(location_id))
+        item = _item_for_update(variant_id, _location(location_id), product_id)
         if counted < item.reserved:
             raise InvalidInput(_("%(reserved)s units are reserved: release them before counting fewer.") % {"reserved": item.reserved}, field="counted")
         diff = counted - item.on_hand

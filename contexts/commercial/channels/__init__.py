@@ -1,0 +1,1 @@
+"""Sales channels of commercial that live outside Comptoir (a WooCommerce shop)."""
