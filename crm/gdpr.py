@@ -16,7 +16,7 @@ import io
 import json
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -39,7 +39,6 @@ class Subject:
     weak_terms: tuple[str, ...] = ()
     pseudonym: str = ""
     pseudo_email: str = ""
-    extra: dict = field(default_factory=dict, compare=False)
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -57,10 +56,6 @@ class Subject:
         if pattern is None:
             return value
         return _scrub(value, pattern, self.pseudonym or REDACTED)
-
-    def mentions(self, value: Any) -> bool:
-        pattern = self._pattern()
-        return pattern is not None and pattern.search(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)) is not None
 
 
 def _scrub(value: Any, pattern: re.Pattern, replacement: str) -> Any:

@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 
-from contexts.core.models import Client, ClientKind, Customer, CustomerAddress, GdprRequest, GdprRequestKind
+from contexts.core.models import Client, ClientKind, Customer, CustomerAddress, GdprRequest, GdprRequestKind, GdprRequestStatus
 from crm import hooks
 from crm.gdpr import REDACTED, Subject, archive, erase_rows, rows, scrub_kernel_tables
 from crm.rest.errors import InvalidInput, NotFound
@@ -181,3 +181,13 @@ def erase(*, subject: Subject, requested_by: str) -> GdprRequest:
             kind=GdprRequestKind.ERASURE, client_ids=list(subject.client_ids), customer_ids=list(subject.customer_ids),
             email_sha256=_email_hash(subject), pseudonym=subject.pseudonym, requested_by=requested_by[:200],
             summary=summary, completed_at=timezone.now())
+
+
+def record_failure(*, subject: Subject, kind: str, requested_by: str, error: BaseException) -> GdprRequest:
+    """A request that failed (its own transaction rolled back): recorded, with the error's type
+    only (a message could quote the person's data), so the owner sees it and tries again."""
+    with joined():
+        return GdprRequest.objects.create(
+            kind=kind, status=GdprRequestStatus.FAILED, client_ids=list(subject.client_ids),
+            customer_ids=list(subject.customer_ids), email_sha256=_email_hash(subject), requested_by=requested_by[:200],
+            summary={"error": type(error).__name__})

@@ -111,7 +111,14 @@ class GdprErasureView(APIView):
     def post(self, request):
         data = ErasureInput(data=request.data)
         data.is_valid(raise_exception=True)
-        with transaction.atomic(durable=True):  # the command's one transaction; every context's part joins it
+        with transaction.atomic(durable=True):
             subject = gdpr.find_subject(**_find(data.validated_data))
-            record = gdpr.erase(subject=subject, requested_by=_requested_by(request))
+        try:
+            with transaction.atomic(durable=True):  # the command's one transaction; every context's part joins it
+                record = gdpr.erase(subject=subject, requested_by=_requested_by(request))
+        except Exception as exc:
+            with transaction.atomic(durable=True):
+                gdpr.record_failure(subject=subject, kind=GdprRequestKind.ERASURE, requested_by=_requested_by(request),
+                                    error=exc)
+            raise  # the kernel's handler answers (a 4xx for what it knows)
         return Response(GdprRequestOutput(record).data, status=status.HTTP_201_CREATED)

@@ -218,3 +218,20 @@ def test_only_owners_and_admins_handle_gdpr_requests(api, person, role):
     assert api.post("/api/v1/gdpr/erasures", {"email": EMAIL, "confirm": True}, format="json").status_code == 403
     assert api.post("/api/v1/gdpr/exports", {"email": EMAIL}, format="json").status_code == 403
     assert Customer.objects.get(pk=person["customer"].pk).is_active
+
+
+def test_an_erasure_that_fails_in_one_context_changes_nothing_and_is_recorded_as_failed(staff_api, person, monkeypatch):
+    from crm import hooks
+    from crm.rest.errors import DomainError
+
+    def refuse(*, subject):
+        raise DomainError("the till refuses")
+
+    monkeypatch.setitem(hooks._PROVIDERS, "gdpr.erase.pos", refuse)
+    response = staff_api.post("/api/v1/gdpr/erasures", {"email": EMAIL, "confirm": True}, format="json")
+    assert response.status_code == 409
+    assert Client.objects.get(pk=person["client"].pk).email == EMAIL  # commercial, engagement... rolled back too
+    assert Shipment.objects.get(pk=person["shipment"].pk).recipient_name != ""
+    assert Notification.objects.filter(recipient=EMAIL).exists()
+    failed = GdprRequest.objects.get()
+    assert (failed.kind, failed.status, failed.summary) == ("erasure", "failed", {"error": "DomainError"})
