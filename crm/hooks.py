@@ -28,3 +28,10 @@ def provided(name: str) -> bool:
 def call(name: str, *, default: Any = None, **kwargs: Any) -> Any:
     fn = _PROVIDERS.get(name)
     return default if fn is None else fn(**kwargs)
+
+
+def call_all(prefix: str, **kwargs: Any) -> dict[str, Any]:
+    """Every provider whose name starts with `prefix` (e.g. "gdpr.export."), called with the same
+    arguments: {name: result}, in name order. For a question every context answers for its own
+    part (a person's data for a GDPR export or erasure)."""
+    return {name: _PROVIDERS[name](**kwargs) for name in sorted(_PROVIDERS) if name.startswith(prefix)}

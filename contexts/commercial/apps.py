@@ -5,3 +5,9 @@ class CommercialConfig(AppConfig):
     name = "contexts.commercial"
     label = "commercial"
     verbose_name = "Ventes et contrats"
+
+    def ready(self):
+        from contexts.commercial.services import gdpr as _gdpr
+        from crm import gdpr
+
+        gdpr.register("commercial", _gdpr)  # its part of core's GDPR export and erasure

@@ -9,11 +9,12 @@ from contexts.core.models import ApiKey, Client, Customer, CustomerAddress
 from contexts.core.selectors import CLIENT_EXPORT_FIELDS
 from crm.adminkit import ModelAdmin, TabularInline
 from crm.exports import csv_admin_action
+from contexts.core import gdpr_admin  # GDPR actions and the requests' page
 
 
 @admin.register(Client)
 class ClientAdmin(ModelAdmin):
-    actions = [csv_admin_action(CLIENT_EXPORT_FIELDS, "clients.csv")]
+    actions = [csv_admin_action(CLIENT_EXPORT_FIELDS, "clients.csv"), gdpr_admin.gdpr_export, gdpr_admin.gdpr_erase]
     list_display = ("__str__", "kind", "email", "city", "created_at")
     list_filter = ("kind",)
     search_fields = ("last_name", "first_name", "company_name", "email", "siren")

@@ -121,3 +121,40 @@ class CustomerAddress(UUIDModel):
         constraints = [
             models.UniqueConstraint(fields=["customer"], condition=models.Q(is_default=True), name="core_one_default_address"),
         ]
+
+
+class GdprRequestKind(models.TextChoices):
+    EXPORT = "export", "Export des données"
+    ERASURE = "erasure", "Effacement"
+
+
+class GdprRequestStatus(models.TextChoices):
+    DONE = "done", "Traitée"
+    FAILED = "failed", "En échec"
+
+
+class GdprRequest(models.Model):
+    """A person's GDPR request (export or erasure), who handled it and when. Holds the person's
+    ids and a SHA-256 of their e-mail (proof of which address was handled), never their name
+    or address: an erased person must not survive here."""
+
+    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(verbose_name="type", max_length=10, choices=GdprRequestKind.choices)
+    status = models.CharField(verbose_name="état", max_length=10, choices=GdprRequestStatus.choices, default=GdprRequestStatus.DONE)
+    client_ids = models.JSONField(verbose_name="clients", default=list)
+    customer_ids = models.JSONField(verbose_name="clients en ligne", default=list)
+    email_sha256 = models.CharField(verbose_name="empreinte de l'e-mail", max_length=64, blank=True)
+    pseudonym = models.CharField(verbose_name="pseudonyme", max_length=40, blank=True)
+    requested_by = models.CharField(verbose_name="traitée par", max_length=200)
+    summary = models.JSONField(verbose_name="résumé", default=dict, help_text="lignes exportées ou effacées, par contexte")
+    created_at = models.DateTimeField(verbose_name="reçue le", auto_now_add=True)
+    completed_at = models.DateTimeField(verbose_name="traitée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "demande RGPD"
+        verbose_name_plural = "demandes RGPD"
+        ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(condition=models.Q(kind__in=["export", "erasure"]), name="core_gdpr_kind_valid")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d} ({self.pseudonym or self.id})"

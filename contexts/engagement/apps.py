@@ -14,3 +14,8 @@ class EngagementConfig(AppConfig):
         # Lower contexts (commercial's checkout, the till) ask through the kernel: see README.
         hooks.provide("loyalty.redeem", loyalty.redeem)
         hooks.provide("loyalty.restore", loyalty.restore)
+
+        from contexts.engagement.services import gdpr as _gdpr
+        from crm import gdpr
+
+        gdpr.register("engagement", _gdpr)  # its part of core's GDPR export and erasure

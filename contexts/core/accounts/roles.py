@@ -31,6 +31,8 @@ ROLE_RULES: dict[str, list[tuple[str, set[str]]]] = {
 # administrator's key). Other roles get no permission at all on these models.
 MANAGED_ONLY_BY: dict[tuple[str, str], set[str]] = {
     ("core", "apikey"): {Role.OWNER, Role.ADMIN},
+    # A GDPR export hands over all of a person's data, an erasure cannot be undone.
+    ("core", "gdprrequest"): {Role.OWNER, Role.ADMIN},
 }
 # Nobody edits the audit trail: it is written by the application only.
 NEVER = {"crm.add_auditentry", "crm.change_auditentry", "crm.delete_auditentry",
