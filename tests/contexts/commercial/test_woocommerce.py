@@ -274,3 +274,41 @@ def test_without_push_woocommerce_stock_wins_and_nothing_is_sent(tenant, fake_wo
     run_once()
     assert StockItem.objects.get(variant_id=m.id).on_hand == 6
     assert fake_woocommerce.state.stock_updates == []
+
+
+def test_the_admin_connects_a_shop_without_showing_its_secret_and_runs_a_sync(tenant, fake_woocommerce):
+    from django.test import Client as HttpClient
+
+    from tests.factories.core import StaffFactory
+
+    browser = HttpClient(SERVER_NAME="alpha.testserver")
+    browser.force_login(StaffFactory(is_superuser=True, role="owner"))
+    answer = browser.post("/admin/commercial/wooconnection/add/", {
+        "store_url": fake_woocommerce.url, "consumer_key": KEY, "consumer_secret": SECRET, "is_active": "on"})
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    conn = WooConnection.objects.get()
+    assert crypto.decrypt(conn.consumer_key_encrypted) == KEY
+    page = browser.get(f"/admin/commercial/wooconnection/{conn.pk}/change/")
+    assert page.status_code == 200 and SECRET not in page.content.decode() and KEY not in page.content.decode()
+
+    answer = browser.post("/admin/commercial/wooconnection/", {"action": "sync_now", "_selected_action": [str(conn.pk)]})
+    assert answer.status_code == 302
+    run = WooSyncRun.objects.get()
+    assert run.trigger == "admin" and run.status == "queued"
+    assert browser.get(f"/admin/commercial/woosyncrun/{run.pk}/change/").status_code == 200
+    assert browser.get("/admin/commercial/woosyncrun/").status_code == 200
+
+
+def test_a_run_left_open_for_hours_does_not_block_the_next_one(tenant, fake_woocommerce):
+    import datetime
+
+    from django.utils import timezone
+
+    connect(fake_woocommerce.url)
+    stuck = WooSyncRun.objects.create(status="running")
+    assert sync.scheduled_run() is None  # under way: nothing queued
+    later = timezone.now() + datetime.timedelta(hours=7)
+    queued = sync.scheduled_run(now=later)
+    stuck.refresh_from_db()
+    assert stuck.status == "failed" and "6" in stuck.error
+    assert WooSyncRun.objects.get(pk=queued).status == "queued"

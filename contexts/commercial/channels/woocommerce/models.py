@@ -54,7 +54,7 @@ class WooSyncRun(models.Model):
     created_at = models.DateTimeField(verbose_name="créée le", auto_now_add=True)
     started_at = models.DateTimeField(verbose_name="commencée le", null=True, blank=True)
     finished_at = models.DateTimeField(verbose_name="terminée le", null=True, blank=True)
-    singleton_guard = models.BooleanField(default=True, editable=False)
+    singleton_guard = models.BooleanField(verbose_name="garde (une synchronisation à la fois)", default=True, editable=False)
 
     class Meta:
         verbose_name = "synchronisation WooCommerce"

@@ -73,7 +73,7 @@ class RunsView(APIView):
 
     queryset = WooSyncRun.objects.none()
 
-    @extend_schema(responses={200: paginated("PaginatedWooSyncRunList", RunOutput)})
+    @extend_schema(operation_id="commercial_woocommerce_runs_list", responses={200: paginated("PaginatedWooSyncRunList", RunOutput)})
     def get(self, request):
         from crm.rest.pagination import Pagination
 

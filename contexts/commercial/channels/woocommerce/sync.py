@@ -97,11 +97,20 @@ def run_request(*, trigger: str = "manual", full: bool = False) -> WooSyncRun:
     return run
 
 
-def scheduled_run() -> str | None:
-    """Beat: a run for this tenant when its connection is scheduled and none is under way."""
+STALE_AFTER = datetime.timedelta(hours=6)
+
+
+def scheduled_run(*, now: datetime.datetime | None = None) -> str | None:
+    """Beat: a run for this tenant when its connection is scheduled and none is under way. A
+    run still open after STALE_AFTER (its task lost with a worker and its broker message) is
+    marked failed first, so it does not block the shop for ever."""
     conn = connection_get()
     if conn is None or not conn.is_active:
         return None
+    now = now or timezone.now()
+    with transaction.atomic():
+        WooSyncRun.objects.filter(status__in=OPEN, created_at__lt=now - STALE_AFTER).update(
+            status=SyncStatus.FAILED, finished_at=now, error=_("Abandoned: the run did not finish within 6 hours."))
     try:
         return str(run_request(trigger="beat").id)
     except AlreadyRunning:
