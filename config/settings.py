@@ -422,5 +422,13 @@ LOGISTICS_TASK_MAX_RETRIES = int(env("LOGISTICS_TASK_MAX_RETRIES", "8"))
 LOGISTICS_TASK_BACKOFF_MAX_SECONDS = int(env("LOGISTICS_TASK_BACKOFF_MAX_SECONDS", "900"))
 POSTAL_API_BASE = env("POSTAL_API_BASE", "http://127.0.0.1:8431")
 POSTAL_API_TOKEN = env("POSTAL_API_TOKEN", "")
+# AI content for the catalog (contexts/catalog/content, docs/ai-content.md): the provider's base
+# URL, model and key are each tenant's own settings; these bound how it is called.
+CATALOG_AI_HTTP_TIMEOUT_SECONDS = float(env("CATALOG_AI_HTTP_TIMEOUT_SECONDS", "60"))
+CATALOG_AI_MAX_TOKENS = int(env("CATALOG_AI_MAX_TOKENS", "600"))
+CATALOG_AI_BREAKER_FAIL_MAX = int(env("CATALOG_AI_BREAKER_FAIL_MAX", "5"))
+CATALOG_AI_BREAKER_RESET_SECONDS = int(env("CATALOG_AI_BREAKER_RESET_SECONDS", "60"))
+CATALOG_AI_TASK_MAX_RETRIES = int(env("CATALOG_AI_TASK_MAX_RETRIES", "6"))
+CATALOG_AI_TASK_BACKOFF_MAX_SECONDS = int(env("CATALOG_AI_TASK_BACKOFF_MAX_SECONDS", "600"))
 # Click and collect: an order not collected this many days after it was ready is cancelled.
 COLLECTION_KEEP_DAYS = int(env("COLLECTION_KEEP_DAYS", "10"))

@@ -31,6 +31,7 @@ ROLE_RULES: dict[str, list[tuple[str, set[str]]]] = {
 # administrator's key). Other roles get no permission at all on these models.
 MANAGED_ONLY_BY: dict[tuple[str, str], set[str]] = {
     ("core", "apikey"): {Role.OWNER, Role.ADMIN},
+    ("catalog", "aisettings"): {Role.OWNER, Role.ADMIN},  # holds the AI provider's key
 }
 # Nobody edits the audit trail: it is written by the application only.
 NEVER = {"crm.add_auditentry", "crm.change_auditentry", "crm.delete_auditentry",
