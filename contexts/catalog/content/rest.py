@@ -55,7 +55,7 @@ class ProductGenerationsView(ListAPIView):
     @extend_schema(summary="Generate a text for the product (queued)", request=GenerationInput,
                    responses={202: GenerationOutput},
                    description=("Queues a generation job (a Celery task calls the tenant's provider) and answers 202 "
-                                "with it; poll GET /api/v1/catalog/generations/{id}. The same attributes, kind and model "
+                                "with it; poll GET /api/v1/generations/{id}. The same attributes, kind and model "
                                 "as an earlier proposal are served from the cache at once (`from_cache`, no provider call, "
                                 "not counted). 409 `ai_not_configured` when no provider is set; 402 `plan_limit_reached` "
                                 "(field `ai_generations_per_month`) when the plan's monthly quota is used up."))

@@ -56,7 +56,7 @@ def settings_update(**values) -> AiSettings:
     if unknown:
         raise ValueError(f"unknown settings {sorted(unknown)}")
     with joined():
-        row, _created = AiSettings.objects.select_for_update().get_or_create(pk=1)
+        row = AiSettings.objects.select_for_update().filter(pk=1).first() or AiSettings(pk=1)
         for key, value in values.items():
             if key in ("base_url", "model", "api_key"):
                 value = (value or "").strip()
