@@ -123,6 +123,7 @@ class AiSettingsOutput(serializers.ModelSerializer):
     has_api_key = serializers.SerializerMethodField()
     is_configured = serializers.BooleanField(read_only=True)
     usage = serializers.SerializerMethodField()
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True, help_text="null: never saved")
 
     class Meta:
         model = AiSettings

@@ -11,9 +11,8 @@ from crm.rest.errors import DomainError
 
 RESOURCES = {"users": "max_users", "locations": "max_locations",
              "ai_generations_per_month": "max_ai_generations_per_month"}
-# How a refusal names the resource to people.
-_RESOURCE_LABELS = {"users": _lazy("users"), "locations": _lazy("locations"),
-                    "ai_generations_per_month": _lazy("AI generations per month")}
+# How a refusal names the resource to people (the others by their key).
+_RESOURCE_LABELS = {"ai_generations_per_month": _lazy("AI generations per month")}
 
 
 class PlanLimitReached(DomainError):
@@ -35,7 +34,7 @@ def check_limit(*, resource: str, current: int) -> None:
     limit = org[RESOURCES[resource]]
     if limit is not None and current + 1 > limit:
         raise PlanLimitReached(_("The %(name)s plan allows %(limit)s %(resource)s.")
-                               % {"name": org["plan_name"], "limit": limit, "resource": _RESOURCE_LABELS[resource]}, field=resource)
+                               % {"name": org["plan_name"], "limit": limit, "resource": _RESOURCE_LABELS.get(resource, resource)}, field=resource)
 
 
 def set_entitlements(*, schema_name: str, plan_name: str, max_users: int | None, max_locations: int | None,
