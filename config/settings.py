@@ -330,6 +330,8 @@ SPECTACULAR_SETTINGS = {
         "ClosingKindEnum": "contexts.pos.models.ClosingKind",
         "ShopClosingKindEnum": [("day", "Clôture journalière"), ("month", "Clôture mensuelle"), ("year", "Clôture annuelle")],
         "ActivityKindEnum": "contexts.engagement.models.ActivityKind",
+        "GenerationKindEnum": "contexts.catalog.content.models.GenerationKind",
+        "GenerationStatusEnum": "contexts.catalog.content.models.GenerationStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
