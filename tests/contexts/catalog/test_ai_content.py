@@ -249,3 +249,38 @@ def test_the_quota_counts_this_month_only_and_cached_texts_are_free(tenant, staf
     # Last month's generation does not count in the next month.
     GenerationJob.objects.filter(pk=job.pk).update(created_at=datetime.datetime(2026, 9, 30, tzinfo=datetime.timezone.utc))
     assert _generate(staff_api, p2).status_code == 202
+
+
+def test_the_task_fails_the_job_with_the_error_once_its_retries_are_spent(tenant, staff_api, fake_ai, monkeypatch):
+    from contexts.catalog.content import tasks
+
+    configure(fake_ai.url)
+    fake_ai.state.down = True
+    job_id = _generate(staff_api, cat.product()).json()["id"]
+    monkeypatch.setattr(tasks.generate_content, "max_retries", 0)
+    assert tasks.generate_content.apply(kwargs={"job_id": job_id}).get() == "failed"
+    job = GenerationJob.objects.get(pk=job_id)
+    assert job.status == "failed" and "503" in job.error and job.attempts == 1
+
+
+def test_the_admin_rejects_a_proposal_and_accepts_others_from_the_list(tenant, staff_api, fake_ai):
+    configure(fake_ai.url)
+    first, second = cat.product(name="Plaid", description="Plaid d'origine"), cat.product(name="Coussin")
+    a = services.request_generation(product_id=first.id, kind="description")
+    b = services.request_generation(product_id=second.id, kind="description")
+    services.run_job(job_id=a.id), services.run_job(job_id=b.id)
+    browser = HttpClient(SERVER_NAME="alpha.testserver")
+    browser.force_login(StaffFactory(role="owner", is_superuser=True))
+
+    page = browser.post(f"/admin/catalog/generationjob/{a.id}/change/", {"text": "peu importe", REJECT: "1"}, follow=True)
+    assert "La proposition a été rejetée" in page.content.decode()
+    first.refresh_from_db()
+    assert first.description == "Plaid d'origine" and GenerationJob.objects.get(pk=a.id).status == "rejected"
+    assert browser.get(f"/admin/catalog/generationjob/{a.id}/change/").status_code == 200  # read-only now
+
+    listing = browser.post("/admin/catalog/generationjob/", {"action": "accept_selected",
+                                                              "_selected_action": [str(a.id), str(b.id)]}, follow=True)
+    text = listing.content.decode()
+    assert "1 proposition(s) acceptée(s)" in text and "Seule une proposition peut être acceptée" in text
+    second.refresh_from_db()
+    assert second.description == GenerationJob.objects.get(pk=b.id).proposal
