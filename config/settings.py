@@ -330,6 +330,8 @@ SPECTACULAR_SETTINGS = {
         "ClosingKindEnum": "contexts.pos.models.ClosingKind",
         "ShopClosingKindEnum": [("day", "Clôture journalière"), ("month", "Clôture mensuelle"), ("year", "Clôture annuelle")],
         "ActivityKindEnum": "contexts.engagement.models.ActivityKind",
+        "GenerationKindEnum": "contexts.catalog.content.models.GenerationKind",
+        "GenerationStatusEnum": "contexts.catalog.content.models.GenerationStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -436,5 +438,13 @@ WOOCOMMERCE_BREAKER_FAIL_MAX = int(env("WOOCOMMERCE_BREAKER_FAIL_MAX", "5"))
 WOOCOMMERCE_BREAKER_RESET_SECONDS = int(env("WOOCOMMERCE_BREAKER_RESET_SECONDS", "120"))
 WOOCOMMERCE_TASK_MAX_RETRIES = int(env("WOOCOMMERCE_TASK_MAX_RETRIES", "5"))
 WOOCOMMERCE_TASK_BACKOFF_MAX_SECONDS = int(env("WOOCOMMERCE_TASK_BACKOFF_MAX_SECONDS", "900"))
+# AI content for the catalog (contexts/catalog/content, docs/ai-content.md): the provider's base
+# URL, model and key are each tenant's own settings; these bound how it is called.
+CATALOG_AI_HTTP_TIMEOUT_SECONDS = float(env("CATALOG_AI_HTTP_TIMEOUT_SECONDS", "60"))
+CATALOG_AI_MAX_TOKENS = int(env("CATALOG_AI_MAX_TOKENS", "600"))
+CATALOG_AI_BREAKER_FAIL_MAX = int(env("CATALOG_AI_BREAKER_FAIL_MAX", "5"))
+CATALOG_AI_BREAKER_RESET_SECONDS = int(env("CATALOG_AI_BREAKER_RESET_SECONDS", "60"))
+CATALOG_AI_TASK_MAX_RETRIES = int(env("CATALOG_AI_TASK_MAX_RETRIES", "6"))
+CATALOG_AI_TASK_BACKOFF_MAX_SECONDS = int(env("CATALOG_AI_TASK_BACKOFF_MAX_SECONDS", "600"))
 # Click and collect: an order not collected this many days after it was ready is cancelled.
 COLLECTION_KEEP_DAYS = int(env("COLLECTION_KEEP_DAYS", "10"))

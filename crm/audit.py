@@ -91,7 +91,7 @@ def _snapshot(instance: models.Model) -> dict[str, Any]:
             if f.attname not in _SECRET_FIELDS}
 
 
-_SECRET_FIELDS = {"password", "secret_hash"}
+_SECRET_FIELDS = {"password", "secret_hash", "api_key"}  # api_key: an outside provider's credential (AI content, carriers)
 
 
 def record(*, action: str, instance: models.Model | None = None, object_type: str = "", object_id: str = "",

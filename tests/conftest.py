@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from tests.stripe_server import localstripe, stripe_api  # noqa: F401  (fake Stripe on loopback)
 from tests.worker import celery_worker  # noqa: F401  (session fixture: a real Celery worker)
 from tests.fake_carrier import _fake_logistics_server, fake_carrier  # noqa: F401  (fake carrier and postal APIs)
+from tests.fake_ai import _fake_ai_server, fake_ai  # noqa: F401  (fake OpenAI-compatible provider)
 
 def pytest_unconfigure(config):
     """Tasks queued by tests that ran without a worker are dropped with the session's queue."""

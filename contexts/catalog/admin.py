@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from contexts.catalog.content import admin as content_admin  # registers the AI content pages
 from contexts.catalog.models import Category, PriceList, PriceListItem, Product, ProductImage, Promotion, VatClass, Variant
 from contexts.catalog.services import categories, products
 from contexts.catalog.selectors import PRODUCT_EXPORT_FIELDS
@@ -21,7 +22,7 @@ class ImageInline(TabularInline):
 
 @admin.register(Product)
 class ProductAdmin(ModelAdmin):
-    actions = [csv_admin_action(PRODUCT_EXPORT_FIELDS, "products.csv")]
+    actions = [csv_admin_action(PRODUCT_EXPORT_FIELDS, "products.csv"), *content_admin.PRODUCT_ACTIONS]
     list_display = ("name", "brand", "category", "vat_class", "variant_count", "is_active")
     list_filter = ("is_active", "vat_class", "category")
     search_fields = ("name", "brand", "variants__sku", "variants__ean13")

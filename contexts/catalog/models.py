@@ -198,3 +198,7 @@ class Promotion(UUIDModel):
 
     def __str__(self):
         return self.name
+
+
+# AI content (contexts/catalog/content): its models live in the catalog app.
+from contexts.catalog.content.models import AiSettings, GenerationJob, ProductSeoText  # noqa: E402,F401

@@ -53,17 +53,19 @@ def client_for_customer(*, customer_id: uuid.UUID) -> CustomerSummary:
 
 def check_plan_limit(*, resource: str, current: int) -> None:
     """Raises PlanLimitReached (402) when the current tenant's plan allows no more `resource`
-    ("users", "locations") than `current`. Tenants without a plan have no limit."""
+    ("users", "locations", "ai_generations_per_month") than `current`. Tenants without a plan
+    have no limit."""
     if resource not in limits.RESOURCES:
         raise ValueError(f"unknown resource {resource!r}")
     limits.check_limit(resource=resource, current=current)
 
 
 def set_plan_entitlements(*, schema_name: str, plan_name: str, max_users: int | None, max_locations: int | None,
-                          cancelled: bool = False) -> None:
+                          cancelled: bool = False, max_ai_generations_per_month: int | None = None) -> None:
     """What an organisation's plan allows (finance's billing keeps it up to date)."""
     limits.set_entitlements(schema_name=schema_name, plan_name=plan_name, max_users=max_users,
-                            max_locations=max_locations, cancelled=cancelled)
+                            max_locations=max_locations, cancelled=cancelled,
+                            max_ai_generations_per_month=max_ai_generations_per_month)
 
 
 # The principals the kernel's authentication classes ask for (named in settings.COMPTOIR_AUTH_RESOLVERS).

@@ -33,6 +33,7 @@ MANAGED_ONLY_BY: dict[tuple[str, str], set[str]] = {
     ("core", "apikey"): {Role.OWNER, Role.ADMIN},
     # A GDPR export hands over all of a person's data, an erasure cannot be undone.
     ("core", "gdprrequest"): {Role.OWNER, Role.ADMIN},
+    ("catalog", "aisettings"): {Role.OWNER, Role.ADMIN},  # holds the AI provider's key
 }
 # Nobody edits the audit trail: it is written by the application only.
 NEVER = {"crm.add_auditentry", "crm.change_auditentry", "crm.delete_auditentry",

@@ -3,12 +3,16 @@ when a subscription starts or changes): services ask before adding a user or a l
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from contexts.core.tenancy.models import Organisation
 from crm import tenancy
 from crm.rest.errors import DomainError
 
-RESOURCES = {"users": "max_users", "locations": "max_locations"}
+RESOURCES = {"users": "max_users", "locations": "max_locations",
+             "ai_generations_per_month": "max_ai_generations_per_month"}
+# How a refusal names the resource to people (the others by their key).
+_RESOURCE_LABELS = {"ai_generations_per_month": _lazy("AI generations per month")}
 
 
 class PlanLimitReached(DomainError):
@@ -30,10 +34,11 @@ def check_limit(*, resource: str, current: int) -> None:
     limit = org[RESOURCES[resource]]
     if limit is not None and current + 1 > limit:
         raise PlanLimitReached(_("The %(name)s plan allows %(limit)s %(resource)s.")
-                               % {"name": org["plan_name"], "limit": limit, "resource": resource}, field=resource)
+                               % {"name": org["plan_name"], "limit": limit, "resource": _RESOURCE_LABELS.get(resource, resource)}, field=resource)
 
 
 def set_entitlements(*, schema_name: str, plan_name: str, max_users: int | None, max_locations: int | None,
-                     cancelled: bool = False) -> None:
+                     cancelled: bool = False, max_ai_generations_per_month: int | None = None) -> None:
     Organisation.objects.filter(schema_name=schema_name).update(
-        plan_name=plan_name, max_users=max_users, max_locations=max_locations, plan_cancelled=cancelled)
+        plan_name=plan_name, max_users=max_users, max_locations=max_locations, plan_cancelled=cancelled,
+        max_ai_generations_per_month=max_ai_generations_per_month)

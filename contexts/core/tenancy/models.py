@@ -26,6 +26,7 @@ class Organisation(TenantMixin):
     plan_cancelled = models.BooleanField(verbose_name="abonnement annulé", default=False)
     max_users = models.PositiveIntegerField(verbose_name="utilisateurs max.", null=True, blank=True)
     max_locations = models.PositiveIntegerField(verbose_name="emplacements max.", null=True, blank=True)
+    max_ai_generations_per_month = models.PositiveIntegerField(verbose_name="générations IA par mois max.", null=True, blank=True)
     created_at = models.DateTimeField(verbose_name="créé le", auto_now_add=True)
 
     auto_create_schema = True

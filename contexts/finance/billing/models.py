@@ -10,6 +10,8 @@ class Plan(models.Model):
     monthly_price = models.DecimalField(verbose_name="prix mensuel", max_digits=10, decimal_places=2, help_text="EUR, TVA comprise")
     max_users = models.PositiveIntegerField(verbose_name="utilisateurs max.", null=True, blank=True, help_text="vide : illimité")
     max_locations = models.PositiveIntegerField(verbose_name="emplacements max.", null=True, blank=True, help_text="vide : illimité")
+    max_ai_generations_per_month = models.PositiveIntegerField(verbose_name="générations IA par mois max.", null=True, blank=True,
+                                                               help_text="vide : illimité")
     is_active = models.BooleanField(verbose_name="actif", default=True)
 
     class Meta:

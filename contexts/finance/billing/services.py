@@ -85,4 +85,5 @@ def sync_entitlements(sub: Subscription) -> None:
     and whenever the platform admin changes the subscription or its plan."""
     core_api.set_plan_entitlements(schema_name=sub.schema_name, plan_name=sub.plan.name, max_users=sub.plan.max_users,
                                    max_locations=sub.plan.max_locations,
+                                   max_ai_generations_per_month=sub.plan.max_ai_generations_per_month,
                                    cancelled=sub.status == SubscriptionStatus.CANCELLED)
