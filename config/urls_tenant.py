@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("contexts.pos.rest.urls")),
     path("", include("contexts.engagement.reporting.rest.urls")),
     path("", include("contexts.engagement.rest.urls")),
+    path("", include("contexts.engagement.webhooks.rest.urls")),
 ]
 
 urlpatterns = [

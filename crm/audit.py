@@ -94,7 +94,7 @@ def _snapshot(instance: models.Model) -> dict[str, Any]:
             if f.attname not in _SECRET_FIELDS}
 
 
-_SECRET_FIELDS = {"password", "secret_hash"}
+_SECRET_FIELDS = {"password", "secret_hash", "secret", "token_hash"}
 
 
 def record(*, action: str, instance: models.Model | None = None, object_type: str = "", object_id: str = "",
