@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import urllib3
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 
 class Refused(Exception):
@@ -47,21 +48,22 @@ def resolve(url: str) -> tuple[str, str, int, list[str]]:
     """(scheme, host, port, addresses) of a URL whose every address may be called; raises Refused."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise Refused("only http and https URLs with a host")
+        raise Refused(_("only http and https URLs with a host"))
     if parts.username or parts.password:
-        raise Refused("no credentials in the URL")
+        raise Refused(_("no credentials in the URL"))
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise Refused(f"the host does not resolve ({exc})")
+        raise Refused(_("the host does not resolve (%(error)s)") % {"error": exc})
     addresses = sorted({info[4][0] for info in infos})
     if not addresses:
-        raise Refused("the host does not resolve")
+        raise Refused(_("the host does not resolve (%(error)s)") % {"error": "-"})
     if not settings.WEBHOOKS_ALLOW_PRIVATE:
         for address in addresses:
             if not _is_public(ipaddress.ip_address(address.split("%", 1)[0])):
-                raise Refused(f"{parts.hostname} resolves to a non-public address ({address})")
+                raise Refused(_("%(host)s resolves to a non-public address (%(address)s)")
+                              % {"host": parts.hostname, "address": address})
     return parts.scheme, parts.hostname, port, addresses
 
 
