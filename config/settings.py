@@ -378,6 +378,8 @@ STRIPE_WEBHOOK_TOLERANCE = int(env("STRIPE_WEBHOOK_TOLERANCE", "300"))
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Comptoir <no-reply@comptoir.localhost>")
+# Staff invitations: the link works once, for this many hours.
+INVITATION_TTL_HOURS = int(env("INVITATION_TTL_HOURS", "48"))
 # Outgoing webhooks (contexts/engagement/webhooks, docs/webhooks.md). Private, loopback and
 # link-local addresses are refused unless WEBHOOKS_ALLOW_PRIVATE (development, tests). Retries:
 # BACKOFF x 2^n capped at BACKOFF_MAX, MAX_RETRIES times (60 s ... 6 h: about 26 h in all).

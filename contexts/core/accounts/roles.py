@@ -31,6 +31,7 @@ ROLE_RULES: dict[str, list[tuple[str, set[str]]]] = {
 # administrator's key). Other roles get no permission at all on these models.
 MANAGED_ONLY_BY: dict[tuple[str, str], set[str]] = {
     ("core", "apikey"): {Role.OWNER, Role.ADMIN},
+    ("accounts", "invitation"): {Role.OWNER, Role.ADMIN},
     # Outgoing webhooks send the tenant's business events out: their endpoints and log too.
     ("engagement", "webhookendpoint"): {Role.OWNER, Role.ADMIN},
     ("engagement", "webhookdelivery"): {Role.OWNER, Role.ADMIN},
