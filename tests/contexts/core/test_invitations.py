@@ -127,3 +127,18 @@ def test_only_owners_and_administrators_invite(tenant, role, status):
 def test_an_administrator_cannot_invite_an_owner(admin_api):
     response = admin_api.post("/api/v1/invitations/", {"email": "x@example.com", "role": "owner"}, format="json")
     assert response.status_code == 400 and "role" in response.json()["error"]["fields"]
+
+
+def test_the_link_opens_a_page_that_creates_the_account_once(tenant):
+    from django.test import Client as HttpClient
+
+    invitation, token = invitations.invite(email="nina@example.com", role="cashier", invited_by=None)
+    browser = HttpClient(SERVER_NAME="alpha.testserver")
+    page = browser.get(f"/invitation/{token}")
+    assert page.status_code == 200 and "nina@example.com" in page.content.decode()
+    mismatch = browser.post(f"/invitation/{token}", {"username": "nina", "password": PASSWORD, "password2": "x"})
+    assert mismatch.status_code == 400 and not User.objects.filter(username="nina").exists()
+    done = browser.post(f"/invitation/{token}", {"username": "nina", "password": PASSWORD, "password2": PASSWORD})
+    assert done.status_code == 200 and User.objects.get(username="nina").role == "cashier"
+    again = browser.get(f"/invitation/{token}")
+    assert again.status_code == 410 and "déjà" in again.content.decode()
