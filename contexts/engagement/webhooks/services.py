@@ -15,7 +15,7 @@ import uuid
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from contexts.engagement.webhooks import net, signing
@@ -76,7 +76,10 @@ def body_for(*, event_id, name: str, occurred_at, payload: dict) -> str:
 
 def enqueue_event(*, event_id: uuid.UUID, name: str, occurred_at: datetime.datetime, payload: dict) -> list[uuid.UUID]:
     """One delivery per active endpoint that wants this event, sent after commit. Idempotent."""
-    endpoints = [e for e in WebhookEndpoint.objects.filter(is_active=True) if e.wants(name)]
+    if tenancy.is_public():  # endpoints belong to tenants
+        return []
+    endpoints = list(WebhookEndpoint.objects.filter(Q(event_types__contains=[name]) | Q(event_types__contains=[ALL]),
+                                                    is_active=True))
     if not endpoints:
         return []
     body = body_for(event_id=event_id, name=name, occurred_at=occurred_at, payload=payload)
@@ -227,9 +230,14 @@ def sweep(*, now: datetime.datetime | None = None, limit: int = 500) -> int:
     now = now or timezone.now()
     stuck_before = now - datetime.timedelta(seconds=settings.WEBHOOKS_STUCK_SECONDS)
     with transaction.atomic():
-        WebhookDelivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=stuck_before).update(
-            status=DeliveryStatus.PENDING, claimed_at=None, next_attempt_at=now)
-    due = list(WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+        freed = list(WebhookDelivery.objects.select_for_update(skip_locked=True)
+                     .filter(status=DeliveryStatus.SENDING, claimed_at__lt=stuck_before).values_list("id", flat=True))
+        WebhookDelivery.objects.filter(id__in=freed).update(status=DeliveryStatus.PENDING, claimed_at=None,
+                                                            next_attempt_at=now)
+    # Due for a minute at least: a delivery just created, or a short retry, has its task coming.
+    due_before = now - datetime.timedelta(seconds=60)
+    due = list(WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=due_before)
                .order_by("next_attempt_at").values_list("id", flat=True)[:limit])
+    due = list(dict.fromkeys([*freed, *due]))
     _queue(due)
     return len(due)

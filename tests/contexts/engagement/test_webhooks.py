@@ -201,3 +201,26 @@ def test_a_signed_webhook_reaches_a_loopback_receiver_and_500_then_200_is_delive
         assert got["headers"]["Comptoir-Event-Type"] == PRICE
     assert [(a.number, a.status_code) for a in delivery.log.order_by("number")] == [(1, 500), (2, 200)]
     assert delivery.attempts == 2 and delivery.delivered_at is not None
+
+
+def test_the_sweep_queues_long_retries_and_frees_deliveries_left_sending(tenant, django_capture_on_commit_callbacks):
+    import datetime
+    from unittest import mock
+
+    from django.utils import timezone
+
+    endpoint = _endpoint("https://hooks.example.com/a")
+    now = timezone.now()
+    due = WebhookDelivery.objects.create(endpoint=endpoint, event_id=uuid.uuid4(), event_name=PRICE, body="{}",
+                                         next_attempt_at=now - datetime.timedelta(hours=1))
+    later = WebhookDelivery.objects.create(endpoint=endpoint, event_id=uuid.uuid4(), event_name=PRICE, body="{}",
+                                           next_attempt_at=now + datetime.timedelta(hours=3))
+    stuck = WebhookDelivery.objects.create(endpoint=endpoint, event_id=uuid.uuid4(), event_name=PRICE, body="{}",
+                                           status="sending", claimed_at=now - datetime.timedelta(hours=1),
+                                           next_attempt_at=now - datetime.timedelta(hours=2))
+    with mock.patch.object(services, "_queue") as queue:
+        services.sweep(now=now + datetime.timedelta(minutes=2))
+    queued = set(queue.call_args.args[0])
+    assert due.id in queued and stuck.id in queued and later.id not in queued
+    stuck.refresh_from_db()
+    assert stuck.status == "pending"
