@@ -72,4 +72,30 @@ SUBSCRIPTIONS = {
     "commercial.contract.signed.v1": [
         ("engagement.timeline_contract_signed", "contexts.engagement.handlers.timeline_contract_signed", {}),
     ],
+    # Every event of a context ("<context>.*"): outgoing webhooks relay them to the endpoints
+    # that want them (docs/events.md, "Every event of a context").
+    "core.*": [
+        ("engagement.webhooks_core", "contexts.engagement.webhooks.handlers.relay", {}),
+    ],
+    "catalog.*": [
+        ("engagement.webhooks_catalog", "contexts.engagement.webhooks.handlers.relay", {}),
+    ],
+    "inventory.*": [
+        ("engagement.webhooks_inventory", "contexts.engagement.webhooks.handlers.relay", {}),
+    ],
+    "finance.*": [
+        ("engagement.webhooks_finance", "contexts.engagement.webhooks.handlers.relay", {}),
+    ],
+    "commercial.*": [
+        ("engagement.webhooks_commercial", "contexts.engagement.webhooks.handlers.relay", {}),
+    ],
+    "pos.*": [
+        ("engagement.webhooks_pos", "contexts.engagement.webhooks.handlers.relay", {}),
+    ],
+    "logistics.*": [
+        ("engagement.webhooks_logistics", "contexts.engagement.webhooks.handlers.relay", {}),
+    ],
+    "engagement.*": [
+        ("engagement.webhooks_engagement", "contexts.engagement.webhooks.handlers.relay", {}),
+    ],
 }

@@ -242,7 +242,9 @@ AUDIT_EXCLUDED_MODELS = {"finance.invoicesequence", "commercial.cart", "commerci
                          "engagement.clientinvoice", "engagement.clienthealth", "engagement.loyaltyentry",
                          "engagement.salefact", "engagement.documentfact", "engagement.invoicefact", "engagement.paymentfact",
                          "engagement.orderfact", "engagement.clientfact", "engagement.dailysales",
-                         "engagement.dailyvariantsales", "engagement.dailydocuments", "engagement.reportjob"}
+                         "engagement.dailyvariantsales", "engagement.dailydocuments", "engagement.reportjob",
+                         # the webhook delivery log is its own history
+                         "engagement.webhookdelivery", "engagement.webhookattempt"}
 AUTHENTICATION_BACKENDS = ["contexts.core.accounts.lockout.LockoutModelBackend"]
 LOGIN_LOCKOUT_ATTEMPTS = int(env("LOGIN_LOCKOUT_ATTEMPTS", "5"))
 LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900"))
@@ -378,6 +380,22 @@ STRIPE_WEBHOOK_TOLERANCE = int(env("STRIPE_WEBHOOK_TOLERANCE", "300"))
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Comptoir <no-reply@comptoir.localhost>")
+# Staff invitations: the link works once, for this many hours.
+INVITATION_TTL_HOURS = int(env("INVITATION_TTL_HOURS", "48"))
+# Outgoing webhooks (contexts/engagement/webhooks, docs/webhooks.md). Private, loopback and
+# link-local addresses are refused unless WEBHOOKS_ALLOW_PRIVATE (development, tests). Retries:
+# BACKOFF x 2^n capped at BACKOFF_MAX, MAX_RETRIES times (60 s ... 6 h: about 26 h in all).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
+WEBHOOKS_CONNECT_TIMEOUT = float(env("WEBHOOKS_CONNECT_TIMEOUT", "3"))
+WEBHOOKS_READ_TIMEOUT = float(env("WEBHOOKS_READ_TIMEOUT", "10"))
+WEBHOOKS_BACKOFF_SECONDS = float(env("WEBHOOKS_BACKOFF_SECONDS", "60"))
+WEBHOOKS_BACKOFF_MAX_SECONDS = float(env("WEBHOOKS_BACKOFF_MAX_SECONDS", "21600"))
+WEBHOOKS_MAX_RETRIES = int(env("WEBHOOKS_MAX_RETRIES", "12"))
+WEBHOOKS_DISABLE_AFTER_FAILURES = int(env("WEBHOOKS_DISABLE_AFTER_FAILURES", "30"))
+# A retry due within this many seconds waits in the broker (countdown); a later one is queued by
+# the sweep (engagement.sweep_webhooks, every minute), which also frees deliveries left "sending".
+WEBHOOKS_COUNTDOWN_MAX_SECONDS = float(env("WEBHOOKS_COUNTDOWN_MAX_SECONDS", "600"))
+WEBHOOKS_STUCK_SECONDS = int(env("WEBHOOKS_STUCK_SECONDS", "300"))
 # SMS (contexts/engagement/gateways/sms.py): "console" logs them, "http" posts to a provider.
 SMS_BACKEND = env("SMS_BACKEND", "console")
 SMS_HTTP_URL = env("SMS_HTTP_URL", "")

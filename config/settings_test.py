@@ -7,6 +7,9 @@ os.environ.setdefault("JWT_SIGNING_KEY", "test-only-jwt-signing-key-0123456789ab
 os.environ.setdefault("STRIPE_WEBHOOK_SECRET", "whsec_comptoir_tests_only")
 os.environ.setdefault("STRIPE_SECRET_KEY", "sk_test_comptoir_tests")
 os.environ.setdefault("STRIPE_ALLOW_TEST_KEY", "1")
+# Webhook receivers of the tests listen on loopback; their retries come within seconds.
+os.environ.setdefault("WEBHOOKS_ALLOW_PRIVATE", "1")
+os.environ.setdefault("WEBHOOKS_BACKOFF_SECONDS", "0.5")
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
 
 from config.settings import *  # noqa: E402,F401,F403

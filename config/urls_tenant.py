@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from config.urls_common import common_urlpatterns
+from contexts.core.accounts.views import accept_invitation
 from crm.storage import serve_media
 
 admin.site.site_header = "Comptoir — back office"
@@ -20,6 +21,7 @@ api_v1 = [
     path("", include("contexts.pos.rest.urls")),
     path("", include("contexts.engagement.reporting.rest.urls")),
     path("", include("contexts.engagement.rest.urls")),
+    path("", include("contexts.engagement.webhooks.rest.urls")),
 ]
 
 urlpatterns = [
@@ -27,6 +29,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("till/", include("contexts.pos.urls")),
+    path("invitation/<str:token>", accept_invitation, name="invitation-accept-page"),
     path("media/<path:name>", serve_media, name="media"),
     *common_urlpatterns,
 ]

@@ -91,7 +91,8 @@ def _snapshot(instance: models.Model) -> dict[str, Any]:
             if f.attname not in _SECRET_FIELDS}
 
 
-_SECRET_FIELDS = {"password", "secret_hash", "api_key"}  # api_key: an outside provider's credential (AI content, carriers)
+# api_key: an outside provider's credential (AI content, carriers)
+_SECRET_FIELDS = {"password", "secret_hash", "secret", "token_hash", "api_key"}
 
 
 def record(*, action: str, instance: models.Model | None = None, object_type: str = "", object_id: str = "",

@@ -81,7 +81,8 @@ _SUBSCRIBERS: dict[str, Subscriber] = {}
 def subscribe(event_name: str, *, name: str | None = None, max_retries: int = 6,
               backoff_seconds: float = 2.0, backoff_max_seconds: float = 600.0):
     """Registers a subscriber of `event_name` (registered at import: put subscribers in a
-    context's handlers.py, imported by its AppConfig.ready)."""
+    context's handlers.py, imported by its AppConfig.ready). `"<context>.*"` subscribes to every
+    event whose name starts with "<context>." (docs/events.md, "Every event of a context")."""
 
     def register(fn: Callable[[Envelope], None]):
         sub_name = name or f"{fn.__module__}.{fn.__qualname__}"
@@ -99,8 +100,17 @@ def subscribe_table(table: dict) -> None:
             subscribe(event_name, name=name, **options)(import_string(handler))
 
 
+def is_pattern(event_name: str) -> bool:
+    """"core.*" subscribes to every event of a context (outgoing webhooks relay them all)."""
+    return event_name.endswith(".*")
+
+
+def matches(subscribed: str, event_name: str) -> bool:
+    return subscribed == event_name or (is_pattern(subscribed) and event_name.startswith(subscribed[:-1]))
+
+
 def subscribers_of(event_name: str) -> list[Subscriber]:
-    return [s for s in _SUBSCRIBERS.values() if s.event_name == event_name]
+    return [s for s in _SUBSCRIBERS.values() if matches(s.event_name, event_name)]
 
 
 def get_subscriber(name: str) -> Subscriber | None:

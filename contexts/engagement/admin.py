@@ -182,3 +182,4 @@ class LoyaltyAccountAdmin(ReadOnlyAdmin):
 
 
 from contexts.engagement.reporting import admin as _reporting_admin  # noqa: E402,F401  (dashboard, scheduled reports)
+from contexts.engagement.webhooks import admin as _webhooks_admin  # noqa: E402,F401  (outgoing webhooks)

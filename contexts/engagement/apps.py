@@ -8,6 +8,7 @@ class EngagementConfig(AppConfig):
 
     def ready(self):
         from contexts.engagement.reporting import tasks as _reporting_tasks  # noqa: F401  (Celery tasks)
+        from contexts.engagement.webhooks import tasks as _webhooks_tasks  # noqa: F401  (Celery tasks)
         from contexts.engagement.services import loyalty
         from crm import hooks
 

@@ -266,3 +266,6 @@ from contexts.engagement.reporting.models import (  # noqa: E402,F401  (the repo
     ClientFact, DailyDocuments, DailySales, DailyVariantSales, DocumentFact, InvoiceFact, OrderFact, PaymentFact, ReportJob,
     SaleFact, ScheduledReport,
 )
+from contexts.engagement.webhooks.models import (  # noqa: E402,F401  (outgoing webhooks, same app)
+    DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint,
+)

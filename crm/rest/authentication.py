@@ -11,7 +11,7 @@ from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
-from crm import tenancy
+from crm import revocation, tenancy
 
 TENANT_CLAIM = "tenant"
 KIND_CLAIM = "kind"
@@ -49,6 +49,8 @@ class TenantJWTAuthentication(JWTAuthentication):
     def get_validated_token(self, raw_token):
         token = super().get_validated_token(raw_token)
         check_token_tenant(token, kind=self.kind)
+        if revocation.is_revoked(token.get("jti")):  # logged out (or revoked) before it expired
+            raise InvalidToken({"detail": _("This token has been revoked."), "code": "token_revoked"})
         return token
 
 

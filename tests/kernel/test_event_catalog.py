@@ -29,6 +29,18 @@ def documented() -> dict[str, tuple[str, set[str]]]:
 
 
 DOCUMENTED = documented()
+PATTERN_ROW = re.compile(r"^\|\s*`(?P<pattern>[a-z0-9_]+\.\*)`\s*\|\s*(?P<subs>[^|]*)\|")
+
+
+def documented_patterns() -> dict[str, set[str]]:
+    """The table of "Every event of a context": `<context>.*` and its subscribers."""
+    section = (ROOT / "docs" / "events.md").read_text().split("## Every event of a context", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    return {m["pattern"]: set(re.findall(r"`([\w.]+)`", m["subs"]))
+            for m in map(PATTERN_ROW.match, section.splitlines()) if m}
+
+
+PATTERNS = documented_patterns()
 
 
 def declared_events() -> dict[str, type[Event]]:
@@ -72,13 +84,25 @@ def test_a_documented_event_is_declared_published_and_subscribed_as_documented(e
     cls = declared[event_name]
     assert cls.__module__ == f"contexts.{by}.events", f"{event_name} is declared in {cls.__module__}, docs say {by}"
     assert publishing_modules(by, cls), f"nothing in contexts/{by}/ publishes {event_name}"
-    actual = {s.name for s in eventbus.subscribers_of(event_name) if not s.name.startswith("tests.")}
+    actual = {s.name for s in eventbus.subscribers_of(event_name)
+              if not s.name.startswith("tests.") and not eventbus.is_pattern(s.event_name)}
     assert actual == subscribers, f"{event_name}: subscribed by {sorted(actual)}, docs say {sorted(subscribers)}"
 
 
 def test_every_declared_or_subscribed_event_is_documented():
     subscribed = {s.event_name for s in eventbus._SUBSCRIBERS.values() if not s.name.startswith("tests.")}
-    assert (set(declared_events()) | subscribed) - set(DOCUMENTED) == set()
+    assert (set(declared_events()) | subscribed) - set(DOCUMENTED) - set(PATTERNS) == set()
+
+
+def test_a_pattern_covers_the_events_of_one_context():
+    """`core.*` reaches every event of core and nothing else: the webhook relay hears all business events."""
+    assert PATTERNS, "docs/events.md lists no subscription to every event of a context"
+    declared = declared_events()
+    for pattern, subscribers in PATTERNS.items():
+        context = pattern[:-2]
+        for event_name in declared:
+            names = {s.name for s in eventbus.subscribers_of(event_name)}
+            assert (subscribers <= names) == event_name.startswith(context + "."), (pattern, event_name)
 
 
 def test_the_table_in_code_is_the_table_in_the_docs_and_what_is_registered():
@@ -90,6 +114,7 @@ def test_the_table_in_code_is_the_table_in_the_docs_and_what_is_registered():
     table = import_string(settings.EVENT_SUBSCRIPTIONS)
     in_code = {(event, name) for event, rows in table.items() for name, _, _ in rows}
     in_docs = {(event, name) for event, (_, subs) in DOCUMENTED.items() for name in subs}
+    in_docs |= {(pattern, name) for pattern, subs in PATTERNS.items() for name in subs}
     registered = {(s.event_name, s.name) for s in eventbus._SUBSCRIBERS.values() if not s.name.startswith("tests.")}
     assert in_code == in_docs == registered
     for event, rows in table.items():

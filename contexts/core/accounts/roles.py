@@ -34,6 +34,11 @@ MANAGED_ONLY_BY: dict[tuple[str, str], set[str]] = {
     # A GDPR export hands over all of a person's data, an erasure cannot be undone.
     ("core", "gdprrequest"): {Role.OWNER, Role.ADMIN},
     ("catalog", "aisettings"): {Role.OWNER, Role.ADMIN},  # holds the AI provider's key
+    ("accounts", "invitation"): {Role.OWNER, Role.ADMIN},
+    # Outgoing webhooks send the tenant's business events out: their endpoints and log too.
+    ("engagement", "webhookendpoint"): {Role.OWNER, Role.ADMIN},
+    ("engagement", "webhookdelivery"): {Role.OWNER, Role.ADMIN},
+    ("engagement", "webhookattempt"): {Role.OWNER, Role.ADMIN},
 }
 # Nobody edits the audit trail: it is written by the application only.
 NEVER = {"crm.add_auditentry", "crm.change_auditentry", "crm.delete_auditentry",

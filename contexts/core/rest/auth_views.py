@@ -10,9 +10,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from contexts.core.accounts import lockout
+from crm import revocation
 from crm.rest import authentication as auth, permissions, throttling
 from contexts.core.models import Customer, CustomerAddress
 from crm.rest.errors import DomainError
@@ -98,13 +99,34 @@ class TokenRefreshView(PublicView):
             raise InvalidToken({"detail": str(exc), "code": "token_not_valid"})
 
 
-class LogoutView(PublicView):
-    """Revokes a refresh token (blacklist)."""
+class LogoutInput(RefreshInput):
+    access = serializers.CharField(required=False, help_text="The access token to revoke too (or send it as "
+                                                             "`Authorization: Bearer ...`).")
 
-    @extend_schema(request=RefreshInput, responses={205: None}, auth=[])
+
+def _access_token_of_this_tenant(raw: str) -> AccessToken:
+    try:
+        token = AccessToken(raw)
+    except TokenError as exc:
+        raise InvalidToken({"detail": str(exc), "code": "token_not_valid"})
+    auth.check_token_tenant(token, kind=token.get(auth.KIND_CLAIM, "staff"))
+    return token
+
+
+class LogoutView(PublicView):
+    """Revokes the refresh token (blacklist) and the access token (denylist of its id until it
+    expires: refused at once by every authentication, crm.revocation)."""
+
+    @extend_schema(request=LogoutInput, responses={205: None}, auth=[])
     def post(self, request):
-        data = validated(RefreshInput, request.data)
-        _refresh_token_of_this_tenant(data["refresh"]).blacklist()
+        data = validated(LogoutInput, request.data)
+        refresh = _refresh_token_of_this_tenant(data["refresh"])
+        header = request.headers.get("Authorization", "")
+        raw_access = data.get("access") or (header[7:].strip() if header.startswith("Bearer ") else "")
+        access = _access_token_of_this_tenant(raw_access) if raw_access else None
+        refresh.blacklist()
+        if access is not None:
+            revocation.revoke(access)
         return Response(status=status.HTTP_205_RESET_CONTENT)
 
 
