@@ -133,12 +133,11 @@ class GdprRequestStatus(models.TextChoices):
     FAILED = "failed", "En échec"
 
 
-class GdprRequest(models.Model):
+class GdprRequest(UUIDModel):
     """A person's GDPR request (export or erasure), who handled it and when. Holds the person's
     ids and a SHA-256 of their e-mail (proof of which address was handled), never their name
     or address: an erased person must not survive here."""
 
-    id = models.UUIDField(verbose_name="identifiant", primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(verbose_name="type", max_length=10, choices=GdprRequestKind.choices)
     status = models.CharField(verbose_name="état", max_length=10, choices=GdprRequestStatus.choices, default=GdprRequestStatus.DONE)
     client_ids = models.JSONField(verbose_name="clients", default=list)
