@@ -3,7 +3,6 @@
 the same services as the API (sync.connection_save, sync.run_request)."""
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
 
 from contexts.commercial.channels.woocommerce import sync
 from contexts.commercial.channels.woocommerce.models import WooConnection, WooLink, WooSyncRun
@@ -46,16 +45,15 @@ class WooConnectionAdmin(ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        with transaction.atomic(durable=True):
-            saved = sync.connection_save(store_url=data["store_url"], consumer_key=data.get("consumer_key") or None,
-                                         consumer_secret=data.get("consumer_secret") or None,
-                                         is_active=data["is_active"], push_stock=data["push_stock"])
+        # The admin's change view owns the transaction (the service joins it).
+        saved = sync.connection_save(store_url=data["store_url"], consumer_key=data.get("consumer_key") or None,
+                                     consumer_secret=data.get("consumer_secret") or None,
+                                     is_active=data["is_active"], push_stock=data["push_stock"])
         obj.pk = saved.pk
 
     def _request_run(self, request, *, full: bool):
         try:
-            with transaction.atomic(durable=True):
-                run = sync.run_request(trigger="admin", full=full)
+            run = sync.run_request(trigger="admin", full=full)  # joins the request's transaction, or opens one
         except DomainError as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return
