@@ -10,3 +10,7 @@ os.environ.setdefault("STRIPE_ALLOW_TEST_KEY", "1")
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
 
 from config.settings import *  # noqa: E402,F401,F403
+
+# Tests rewrite tenant rows with queryset updates (no signal): the hostname -> tenant cache is
+# off, except in the tests that measure it (tests/kernel/test_tenant_cache.py, the hot-path budgets).
+TENANT_CACHE_SECONDS = 0

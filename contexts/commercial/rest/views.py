@@ -205,7 +205,7 @@ class OrderDetailView(StaffOrOwnCustomerView):
 
 class OrderInvoiceView(StaffOrOwnCustomerView):
     """The invoice of a paid order as PDF (PDF/A-3 with Factur-X): the customer's own, or staff.
-    409 `document_not_ready` (Retry-After) during the seconds the worker takes to render it."""
+    409 `document_not_ready` (Retry-After) during the seconds the worker takes to issue and render it."""
 
     @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="PDF/A-3 with Factur-X XML")})
     def get(self, request, order_id):
@@ -216,9 +216,9 @@ class OrderInvoiceView(StaffOrOwnCustomerView):
 
         order = selectors.order_detail(order_id=order_id, customer_id=_own(request))
         pdf = finance_api.order_invoice_pdf(order_id=order.id)
-        if pdf is None:
+        if pdf is None and (order.status in ("placed", "cancelled") or order.invoice_number):
             raise NotFound(_("This order has no invoice (yet): it is issued when the order is paid."), field="order_id")
-        if pdf.content is None:
+        if pdf is None or pdf.content is None:  # paid, the worker issues then renders its invoice after commit
             response = Response({"error": {"code": "document_not_ready", "message": _("The invoice is being rendered; retry in a few seconds.")}},
                                 status=status.HTTP_409_CONFLICT)
             response["Retry-After"] = "5"
