@@ -58,7 +58,7 @@ class CartOutput(serializers.Serializer):
 
 
 def _cart_body(cart):
-    t = carts.totals(cart)
+    t = carts.totals(cart, items=cart.__dict__.pop("items_after_add", None))  # items the command just read
     return CartOutput({"session_id": cart.session_id, "coupon": cart.coupon, "lines": t.lines, "subtotal": t.subtotal,
                        "shipping_fee": t.shipping_fee, "total": t.total, "vat": t.vat}).data
 
