@@ -13,4 +13,5 @@ from config.settings import *  # noqa: E402,F401,F403
 
 # Tests rewrite tenant rows with queryset updates (no signal): the hostname -> tenant cache is
 # off, except in the tests that measure it (tests/kernel/test_tenant_cache.py, the hot-path budgets).
-TENANT_CACHE_SECONDS = 0
+# (A benchmark starting gunicorn with these settings sets TENANT_CACHE_SECONDS as production does.)
+TENANT_CACHE_SECONDS = int(os.environ.get("TENANT_CACHE_SECONDS", "0"))
