@@ -32,4 +32,4 @@ USER comptoir
 RUN DJANGO_DEBUG=1 python manage.py collectstatic --noinput -v0
 EXPOSE 8000
 # The same image runs the worker (celery -A config worker) and beat (celery -A config beat).
-CMD ["gunicorn", "config.wsgi", "-b", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi", "-b", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", "--threads", "4", "--access-logfile", "-"]

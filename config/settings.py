@@ -118,7 +118,7 @@ MIDDLEWARE = [
     "crm.observability.RequestIdMiddleware",
     "crm.i18n.LanguageMiddleware",
     "crm.rest.errors.RejectNulBytesMiddleware",
-    "django_tenants.middleware.main.TenantMainMiddleware",
+    "crm.tenant_cache.CachedTenantMiddleware",  # django-tenants' TenantMainMiddleware, lookup cached
     "crm.observability.TenantLogContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -170,8 +170,16 @@ CACHES = {
         # Every key carries the tenant's schema: nothing leaks across tenants.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", "comptoir"),
-    }
+    },
+    # Keys shared by every tenant and process (crm.tenant_cache's version of the domain table).
+    "shared": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("CACHE_URL", REDIS_URL),
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", "comptoir") + "-shared",
+    },
 }
+# Seconds a process keeps a hostname's tenant (crm.tenant_cache; 0: looked up on every request).
+TENANT_CACHE_SECONDS = int(env("TENANT_CACHE_SECONDS", "60"))
 
 # --- Celery -------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)

@@ -13,3 +13,8 @@ os.environ.setdefault("WEBHOOKS_BACKOFF_SECONDS", "0.5")
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
 
 from config.settings import *  # noqa: E402,F401,F403
+
+# Tests rewrite tenant rows with queryset updates (no signal): the hostname -> tenant cache is
+# off, except in the tests that measure it (tests/kernel/test_tenant_cache.py, the hot-path budgets).
+# (A benchmark starting gunicorn with these settings sets TENANT_CACHE_SECONDS as production does.)
+TENANT_CACHE_SECONDS = int(os.environ.get("TENANT_CACHE_SECONDS", "0"))

@@ -171,25 +171,39 @@ def _run_later(event_id, subscriber_name: str, schema: str) -> None:
 
 def send(*, event_ids: list[uuid.UUID], schema: str) -> int:
     """Sends committed outbox rows to their subscribers (one task each) and marks them sent.
-    Safe to repeat: subscribers record what they handled."""
-    # Only committed rows are found: an event of a rolled-back savepoint is not sent.
-    rows = list(OutboxEvent.objects.filter(id__in=event_ids).only("id", "name"))
-    awaited, delivered = [], []  # sent rows whose subscribers will run; sent rows nobody listens to
+    Safe to repeat: subscribers record what they handled.
+
+    One statement: the rows are marked sent (delivered at once when nobody listens) by an UPDATE
+    that returns them; only committed rows are found, so an event of a rolled-back savepoint is
+    not sent. A row whose tasks could not be queued (broker down) is marked unsent again for the
+    periodic resend job; a process killed between the UPDATE and the queueing leaves a sent,
+    undelivered row that `redeliver_unhandled` sends again."""
+    if not event_ids:
+        return 0
+    now = timezone.now()
+    subscribed = {s.event_name for s in _SUBSCRIBERS.values()}
+    exact = sorted(name for name in subscribed if not is_pattern(name))
+    prefixes = sorted(name[:-1].replace("_", r"\_") + "%" for name in subscribed if is_pattern(name))
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {OutboxEvent._meta.db_table} SET sent_at = %s, send_attempts = send_attempts + 1, "
+            "delivered_at = CASE WHEN name = ANY(%s) OR name LIKE ANY(%s) THEN NULL ELSE %s END "
+            "WHERE id = ANY(%s) RETURNING id, name",
+            [now, exact, prefixes, now, list(event_ids)])
+        rows = [OutboxEvent(id=row_id, name=name) for row_id, name in cursor.fetchall()]
+    failed = []
     for row in rows:
         subscribers = subscribers_of(row.name)
+        if not subscribers:
+            continue
         try:
             _dispatch(row, subscribers, schema)
         except Exception:  # broker down: the periodic resend job will try again
             logger.exception("could not send event %s; it will be resent", row.id)
-            OutboxEvent.objects.filter(id=row.id).update(send_attempts=F("send_attempts") + 1)
-            continue
-        (awaited if subscribers else delivered).append(row.id)
-    now = timezone.now()
-    for ids, delivered_at in ((awaited, None), (delivered, now)):  # one UPDATE each, not one per event
-        if ids:
-            OutboxEvent.objects.filter(id__in=ids).update(sent_at=now, delivered_at=delivered_at,
-                                                          send_attempts=F("send_attempts") + 1)
-    return len(awaited) + len(delivered)
+            failed.append(row.id)
+    if failed:
+        OutboxEvent.objects.filter(id__in=failed).update(sent_at=None, delivered_at=None)
+    return len(rows) - len(failed)
 
 
 def resend_unsent(*, now: datetime.datetime | None = None, older_than_seconds: int = 30, limit: int = 500) -> int:

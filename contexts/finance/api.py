@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from contexts.core import api as core_api
 from contexts.finance import selectors
@@ -39,15 +39,29 @@ def invoice_for_contract_period(*, contract_id: uuid.UUID, client_id: uuid.UUID,
                                                      lines=lines, payment_terms_days=payment_terms_days)
 
 
+def open_order_card_payment(*, order_id: uuid.UUID, client_id: uuid.UUID, amount: Decimal, payment_method: str,
+                            idempotency_key: str) -> uuid.UUID:
+    """The order's card payment, pending, written in the caller's transaction (the one that
+    places the order); pass its id to `pay_order_by_card` after commit. Returns its id."""
+    return payments.open_card_payment(client_id=client_id, amount=amount, payment_method=payment_method,
+                                      idempotency_key=idempotency_key, order_id=order_id)
+
+
 def pay_order_by_card(*, order_id: uuid.UUID, client_id: uuid.UUID, amount: Decimal, payment_method: str,
-                      idempotency_key: str) -> CardPayment:
+                      idempotency_key: str, opened_payment_id: uuid.UUID | None = None,
+                      on_succeeded: Callable[[uuid.UUID], None] | None = None) -> CardPayment:
     """Charges a card for an order (checkout). Call it with NO transaction open: it talks to
     Stripe between its own short transactions. Never charges twice for one key. Returns a
     succeeded payment, or a pending one (3-D Secure, processing) with what the client needs;
     raises PaymentDeclined (402), InvalidInput (400, `payment_method`), IdempotencyKeyReused
-    (422) or PaymentUnavailable (503: retry with the same key)."""
+    (422) or PaymentUnavailable (503: retry with the same key). `opened_payment_id`: the row
+    written by `open_order_card_payment` (same arguments); `on_succeeded(payment_id)` runs in the
+    short transaction that records a succeeded charge."""
+    if on_succeeded is not None and not callable(on_succeeded):
+        raise TypeError("on_succeeded must be callable")
     return selectors.card_payment(payments.pay_by_card(client_id=client_id, amount=amount, payment_method=payment_method,
-                                                       idempotency_key=idempotency_key, order_id=order_id, invoice_ids=[]))
+                                                       idempotency_key=idempotency_key, order_id=order_id, invoice_ids=[],
+                                                       opened_payment_id=opened_payment_id, on_succeeded=on_succeeded))
 
 
 def order_payment(*, order_id: uuid.UUID) -> CardPayment | None:

@@ -70,8 +70,9 @@ def demo_shop(committed_tenant, stripe_api):
         customer = f.customer()
         session = uuid.uuid4().hex
         carts.add_item(session_id=session, variant_id=variant.id, quantity=1 + i, customer_id=customer.id)
-        checkout.checkout(session_id=session, customer_id=customer.id, payment_method="pm_card_visa",
-                          idempotency_key=f"shot-{i}")
+        order = checkout.checkout(session_id=session, customer_id=customer.id, payment_method="pm_card_visa",
+                                  idempotency_key=f"shot-{i}")
+        checkout.complete_paid(order_id=order.id, payment_id=order.payment_id)  # the worker's part: its invoice
     User.objects.create_superuser("direction", "direction@boutique-comptoir.fr", "Comptoir-2026!", role="owner")
     with schema_context("public"):
         domain, _ = get_tenant_domain_model().objects.get_or_create(domain="gamma.localhost",

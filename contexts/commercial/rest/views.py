@@ -66,7 +66,7 @@ class CartOutput(serializers.Serializer):
 
 
 def _cart_body(cart):
-    t = carts.totals(cart)
+    t = carts.totals(cart, items=cart.__dict__.pop("items_after_add", None))  # items the command just read
     return CartOutput({"session_id": cart.session_id, "coupon": cart.coupon, "lines": t.lines, "subtotal": t.subtotal,
                        "shipping_fee": t.shipping_fee, "total": t.total, "vat": t.vat}).data
 
@@ -196,19 +196,22 @@ class OrderDetailView(StaffOrOwnCustomerView):
 
 class OrderInvoiceView(StaffOrOwnCustomerView):
     """The invoice of a paid order as PDF (PDF/A-3 with Factur-X): the customer's own, or staff.
-    409 `document_not_ready` (Retry-After) during the seconds the worker takes to render it."""
+    409 `document_not_ready` (Retry-After) during the seconds the worker takes to issue and render it."""
 
     @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="PDF/A-3 with Factur-X XML")})
     def get(self, request, order_id):
         order = selectors.order_detail(order_id=order_id, customer_id=_customer_id(request))
         pdf = finance_api.order_invoice_pdf(order_id=order.id)
-        if pdf is None:
+        if pdf is None and (order.status in ("placed", "cancelled") or order.invoice_number):
             raise NotFound(_("This order has no invoice (yet): it is issued when the order is paid."), field="order_id")
-        if pdf.content is None:
-            return Response({"error": {"code": "document_not_ready", "message": _("The invoice is being rendered; retry in a few seconds.")}},
-                            status=status.HTTP_409_CONFLICT, headers={"Retry-After": "5"})
-        return HttpResponse(pdf.content, content_type="application/pdf",
-                            headers={"Content-Disposition": f'attachment; filename="{pdf.number}.pdf"'})
+        if pdf is None or pdf.content is None:  # paid, the worker issues then renders its invoice after commit
+            response = Response({"error": {"code": "document_not_ready", "message": _("The invoice is being rendered; retry in a few seconds.")}},
+                                status=status.HTTP_409_CONFLICT)
+            response["Retry-After"] = "5"
+            return response
+        response = HttpResponse(pdf.content, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{pdf.number}.pdf"'
+        return response
 
 
 class StatusInput(serializers.Serializer):

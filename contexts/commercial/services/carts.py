@@ -44,9 +44,10 @@ class Totals:
     vat: dict  # rate -> {"base": net, "vat": amount}, VAT included prices split per rate
 
 
-def totals(cart: Cart) -> Totals:
-    """The one totals function: a fixed number of queries whatever the number of lines."""
-    items = list(cart.items.all())
+def totals(cart: Cart, *, items: list[CartItem] | None = None) -> Totals:
+    """The one totals function: a fixed number of queries whatever the number of lines.
+    `items`: the cart's items when the caller just read them in the same command."""
+    items = list(cart.items.all()) if items is None else items
     if not items:
         return Totals((), Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), {})
     priced = catalog_api.prices(lines=[(i.variant_id, i.quantity) for i in items], channel="web",
@@ -122,10 +123,35 @@ def add_item(*, session_id: str, variant_id: uuid.UUID, quantity: int, customer_
     if summary is None or not summary.is_active:
         raise InvalidInput(_("No such product variant."), field="variant_id")
     with joined():
-        cart = _open_cart(session_id, customer_id, create=True, lock=True)
-        _set_quantity(cart, variant_id, _quantity(cart, variant_id) + quantity)
-        cart.save(update_fields=["updated_at"])
+        cart = _touch_open_cart(session_id)  # locked and its updated_at bumped, one statement
+        if cart is None or (cart.customer_id is None and customer_id):
+            cart = _open_cart(session_id, customer_id, create=True, lock=True)
+            cart.save(update_fields=["updated_at"])
+        elif cart.customer_id and cart.customer_id != customer_id:
+            raise NotFound(_("No such cart."), field="session_id")  # someone else's
+        # The items are read once: for the line's quantity, then (kept on the cart) for its totals.
+        items = list(cart.items.all())
+        line = next((i for i in items if i.variant_id == variant_id), None)
+        new_quantity = (line.quantity if line else 0) + quantity
+        holds.hold(cart_id=cart.id, variant_id=variant_id, quantity=new_quantity)
+        if line is not None:  # the cart's row is locked: no one else writes its items meanwhile
+            CartItem.objects.filter(pk=line.pk).update(quantity=new_quantity)
+            line.quantity = new_quantity
+        else:
+            items.append(CartItem.objects.create(cart=cart, variant_id=variant_id, quantity=new_quantity))
+        cart.items_after_add = items  # for the answer's totals (`totals(cart, items=...)`), not read again
     return cart
+
+
+def _touch_open_cart(session_id: str) -> Cart | None:
+    """The session's open cart, its row locked and its `updated_at` bumped by one UPDATE ... RETURNING."""
+    from django.utils import timezone
+
+    table = Cart._meta.db_table
+    columns = ", ".join(f'"{f.column}"' for f in Cart._meta.concrete_fields)
+    found = list(Cart.objects.raw(f'UPDATE "{table}" SET "updated_at" = %s WHERE "session_id" = %s AND "status" = %s '
+                                  f"RETURNING {columns}", [timezone.now(), session_id, CartStatus.OPEN]))
+    return found[0] if found else None
 
 
 def get(*, session_id: str, customer_id: uuid.UUID | None = None) -> Cart:

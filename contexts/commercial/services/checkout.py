@@ -4,11 +4,13 @@ transaction is open and no row is locked while the card processor is called.
 1. One transaction: the cart is locked and priced again, its stock is checked (expired holds
    are taken again, or the checkout is refused with insufficient_stock) and held for as long as
    a payment may take, the order is written with the Idempotency-Key (unique) and a fingerprint
-   of the request, commercial.order.placed is published. Commit.
+   of the request with its pending card payment, commercial.order.placed is published. Commit.
 2. No transaction: finance charges the card with the order's key (Stripe never charges twice
    for one key).
 3. One short transaction applies the outcome:
-   - succeeded: the held stock becomes sales, the order is paid and invoiced (commercial.order.paid);
+   - succeeded: the payment is received, the held stock becomes sales, the order is paid; after
+     commit, the payment-received subscriber (`complete_paid`, in the worker) issues its invoice
+     and publishes commercial.order.paid, once per order;
    - declined, or a payment method Stripe does not know: the order is cancelled, its stock
      released and the cart reopened (402 / 400 naming payment_method);
    - requires_action (3-D Secure) or processing: the order stays placed with its stock held,
@@ -70,7 +72,8 @@ def _hold_until() -> datetime.datetime:
                                                + 2 * settings.PAYMENT_RECONCILE_AFTER_SECONDS + 600)
 
 
-def _place(*, session_id: str, customer_id: uuid.UUID, idempotency_key: str, fingerprint: str) -> Order:
+def _place(*, session_id: str, customer_id: uuid.UUID, idempotency_key: str, fingerprint: str,
+           payment_method: str) -> Order:
     # A command's edge: committed before the card is charged, so never inside a caller's transaction.
     with transaction.atomic(durable=True):
         cart = Cart.objects.select_for_update().filter(session_id=session_id, status=CartStatus.OPEN,
@@ -100,7 +103,15 @@ def _place(*, session_id: str, customer_id: uuid.UUID, idempotency_key: str, fin
         cart.status = CartStatus.CHECKED_OUT
         cart.save(update_fields=["status"])
         eventbus.publish(OrderPlaced(order_id=order.id, client_id=order.client_id, customer_id=customer_id, total=order.total))
+        # The card payment's pending row commits with the order (the charge's idempotency key is the order's).
+        order.opened_payment_id = finance_api.open_order_card_payment(
+            order_id=order.id, client_id=order.client_id, amount=order.total, payment_method=payment_method,
+            idempotency_key=_payment_key(order))
     return order
+
+
+def _payment_key(order: Order) -> str:
+    return f"order:{order.id}"
 
 
 def _invoice_lines(order: Order, order_lines=None) -> list[dict]:
@@ -137,22 +148,42 @@ def cancel_unpaid(*, order_id: uuid.UUID, reason: str, note: str = "", reopen_ca
     return order
 
 
+def _settle(order: Order, payment_id: uuid.UUID) -> bool:
+    """A placed order (row locked) whose payment was received: its held stock becomes sales and it
+    is paid. False when it is not placed (paid already, or cancelled)."""
+    if order.status != OrderStatus.PLACED:
+        if order.status == OrderStatus.CANCELLED:
+            logger.error("payment %s received for cancelled order %s: refund it by hand", payment_id, order.id)
+        return False
+    holds.sell(cart_id=order.cart_id, order_id=order.id)
+    order.payment_id = payment_id
+    orders.transition(order, OrderStatus.PAID, also=["payment_id"])
+    return True
+
+
+def settle_paid(*, order_id: uuid.UUID, payment_id: uuid.UUID) -> bool:
+    """The checkout's part, in the short transaction that records the succeeded charge: the
+    order is paid, its stock sold. Its invoice is issued after commit, off the customer's request,
+    by `complete_paid` (subscriber of finance.payment.received), which then publishes
+    commercial.order.paid."""
+    with joined():
+        return _settle(Order.objects.select_for_update().get(pk=order_id), payment_id)
+
+
 def complete_paid(*, order_id: uuid.UUID, payment_id: uuid.UUID) -> Order:
-    """The order's payment was received: its held stock becomes sales, it is invoiced and paid,
-    exactly once whoever calls first (checkout, its retry, the webhook's event, the reconcile job)."""
+    """The order's payment was received: its held stock becomes sales, it is paid, invoiced
+    (gapless number, issued under the order's row lock) and commercial.order.paid published,
+    each exactly once whoever calls first (the payment-received subscriber after a checkout or a
+    webhook, a retry of the checkout with its key, the reconcile job)."""
     with joined():
         order = Order.objects.select_for_update().get(pk=order_id)
-        if order.status != OrderStatus.PLACED:
-            if order.status == OrderStatus.CANCELLED:
-                logger.error("payment %s received for cancelled order %s: refund it by hand", payment_id, order_id)
-            return order
-        holds.sell(cart_id=order.cart_id, order_id=order.id)
+        if not _settle(order, payment_id) and (order.status == OrderStatus.CANCELLED or order.invoice_number):
+            return order  # cancelled, or paid and invoiced already
         order_lines = list(order.lines.all())  # read once: the invoice and the event both need them
         invoice = finance_api.invoice_for_order(order_id=order.id, client_id=order.client_id,
                                                 lines=_invoice_lines(order, order_lines))
-        order.payment_id, order.invoice_number = payment_id, invoice.number
-        order.save(update_fields=["payment_id", "invoice_number"])
-        orders.transition(order, OrderStatus.PAID)
+        order.invoice_number = invoice.number
+        order.save(update_fields=["invoice_number"])
         eventbus.publish(OrderPaid(order_id=order.id, client_id=order.client_id, total=order.total,
                                    invoice_number=invoice.number,
                                    lines=[{"variant_id": l.variant_id, "quantity": l.quantity, "label": l.label}
@@ -174,7 +205,7 @@ def checkout(*, session_id: str, customer_id: uuid.UUID, payment_method: str, id
     if order is None:
         try:
             order = _place(session_id=session_id, customer_id=customer_id, idempotency_key=idempotency_key,
-                           fingerprint=fingerprint)
+                           fingerprint=fingerprint, payment_method=payment_method)
         except IntegrityError:  # the same key placed concurrently: that order it is
             order = Order.objects.get(idempotency_key=idempotency_key)
     if order.customer_id != customer_id or (order.request_fingerprint and order.request_fingerprint != fingerprint):
@@ -182,19 +213,25 @@ def checkout(*, session_id: str, customer_id: uuid.UUID, payment_method: str, id
     if order.status != OrderStatus.PLACED:
         order.card_payment = finance_api.order_payment(order_id=order.id)
         return order  # paid or cancelled already: the retry sees the outcome
+    def paid(payment_id: uuid.UUID) -> None:  # in the transaction that records the charge
+        if settle_paid(order_id=order.id, payment_id=payment_id):
+            order.status, order.payment_id = OrderStatus.PAID, payment_id
+
     try:
         payment = finance_api.pay_order_by_card(order_id=order.id, client_id=order.client_id, amount=order.total,
-                                                payment_method=payment_method, idempotency_key=f"order:{order.id}")
+                                                payment_method=payment_method, idempotency_key=_payment_key(order),
+                                                opened_payment_id=getattr(order, "opened_payment_id", None),
+                                                on_succeeded=paid)
     except finance_api.PaymentDeclined as exc:
         cancel_unpaid(order_id=order.id, reason="payment_declined", note=f"payment declined: {exc.message}", reopen_cart=True)
         raise CheckoutDeclined(exc.message, field="payment_method")
     except finance_api.InvalidInput as exc:  # Stripe refused the payment method: nothing was charged
         cancel_unpaid(order_id=order.id, reason="payment_refused", note=f"payment refused: {exc.message}", reopen_cart=True)
         raise
-    if payment.status == "succeeded":
-        order = complete_paid(order_id=order.id, payment_id=payment.id)
-    else:
+    if payment.status != "succeeded":
         order.refresh_from_db()
+    elif getattr(order, "opened_payment_id", None) is None:  # a retry: finish what an earlier call left
+        order = complete_paid(order_id=order.id, payment_id=payment.id)
     order.card_payment = payment
     return order
 

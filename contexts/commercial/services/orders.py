@@ -20,13 +20,13 @@ class IllegalTransition(DomainError):
     code = "illegal_transition"
 
 
-def transition(order: Order, to: str, *, note: str = "") -> Order:
+def transition(order: Order, to: str, *, note: str = "", also: list[str] | tuple = ()) -> Order:
     """Moves an order along its state machine, keeping the history. Caller holds the row lock."""
     if to not in TRANSITIONS.get(order.status, set()):
         raise IllegalTransition(_("An order %(status)s cannot become %(to)s.") % {"status": order.status, "to": to}, field="status")
     OrderStatusChange.objects.create(order=order, from_status=order.status, to_status=to, note=note)
     order.status = to
-    order.save(update_fields=["status"])
+    order.save(update_fields=["status", *also])  # `also`: fields the caller changed, in the same UPDATE
     return order
 
 
@@ -102,6 +102,8 @@ def cancel(*, order_id: uuid.UUID, note: str = "") -> Order:
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status not in (OrderStatus.PAID, OrderStatus.PREPARING):
             return order  # cancelled meanwhile (a concurrent request did it all)
+        if not order.invoice_number:  # paid, its invoice not issued yet by the worker: issued now, then credited
+            order = checkout.complete_paid(order_id=order.id, payment_id=order.payment_id)
         number, refund_id = finance_api.credit_and_refund_order(order_id=order.id, lines=None, reason=note or "commande annulée",
                                                                 refund_key=f"order-cancel:{order.id}")
         for line in order.lines.all():
@@ -125,6 +127,10 @@ def order_return(*, order_id: uuid.UUID, lines: list[dict], reason: str = "") ->
             raise NotFound(_("No such order."), field="order_id")
         if order.status not in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
             raise IllegalTransition(_("Only a shipped or delivered order can be returned."), field="status")
+        if not order.invoice_number:  # its invoice not issued yet by the worker: issued now, then credited
+            from contexts.commercial.services import checkout
+
+            order = checkout.complete_paid(order_id=order.id, payment_id=order.payment_id)
         ordered = {str(l.variant_id): l for l in order.lines.all()}
         already: dict[str, int] = {}
         for r in order.returns.all():

@@ -12,7 +12,7 @@ from typing import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from contexts.finance.events import PaymentReceived, PaymentRejected
@@ -158,8 +158,21 @@ def _apply_intent(payment_id: uuid.UUID, result: stripe_gateway.IntentResult, in
     return payment
 
 
+def open_card_payment(*, client_id: uuid.UUID, amount, payment_method: str, idempotency_key: str,
+                      order_id: uuid.UUID | None = None) -> uuid.UUID:
+    """Step 1 of `pay_by_card` in the caller's transaction (the checkout writes it with the
+    order it pays, one commit for both): the pending payment row with its idempotency key."""
+    if not idempotency_key or len(idempotency_key) > 100:
+        raise InvalidInput(_("An Idempotency-Key has at most 100 characters."), field="Idempotency-Key")
+    with joined():
+        return Payment.objects.create(client_id=client_id, order_id=order_id, method=PaymentMethod.STRIPE,
+                                      amount=_amount(amount), idempotency_key=idempotency_key,
+                                      stripe_payment_method=payment_method).pk
+
+
 def pay_by_card(*, client_id: uuid.UUID, amount, payment_method: str, idempotency_key: str,
-                invoice_ids: list[uuid.UUID] | None = None, order_id: uuid.UUID | None = None) -> CardOutcome:
+                invoice_ids: list[uuid.UUID] | None = None, order_id: uuid.UUID | None = None,
+                opened_payment_id: uuid.UUID | None = None, on_succeeded=None) -> CardOutcome:
     """Charges a card through Stripe, with no transaction open and no row locked during the calls:
 
     1. short transaction: the payment row (pending) with the idempotency key (unique);
@@ -171,7 +184,12 @@ def pay_by_card(*, client_id: uuid.UUID, amount, payment_method: str, idempotenc
        webhook, a retry with the same key or the reconcile job finishes it.
 
     A retry with the same key never charges twice: it resumes from the recorded state. The same
-    key with other parameters is refused (IdempotencyKeyReused, 422)."""
+    key with other parameters is refused (IdempotencyKeyReused, 422).
+
+    `opened_payment_id`: step 1 was done by `open_card_payment` in the caller's committed
+    transaction, with these very arguments (nothing happened to it since: no read again).
+    `on_succeeded(payment_id)` runs inside the transaction that records a succeeded outcome (the
+    checkout marks its order paid in it: one short transaction, not two)."""
     amount = _amount(amount)
     if not idempotency_key:
         raise InvalidInput(_("An Idempotency-Key is required for card payments."), field="idempotency_key")
@@ -180,10 +198,14 @@ def pay_by_card(*, client_id: uuid.UUID, amount, payment_method: str, idempotenc
     if not payment_method:
         raise InvalidInput(_("A payment method is required."), field="payment_method")
     try:
-        with transaction.atomic():
-            payment = Payment.objects.create(client_id=client_id, order_id=order_id, method=PaymentMethod.STRIPE,
-                                             amount=amount, idempotency_key=idempotency_key,
-                                             stripe_payment_method=payment_method)
+        if opened_payment_id is not None:
+            payment = Payment(pk=opened_payment_id, client_id=client_id, order_id=order_id, method=PaymentMethod.STRIPE,
+                              amount=amount, idempotency_key=idempotency_key, stripe_payment_method=payment_method)
+        else:
+            with transaction.atomic():
+                payment = Payment.objects.create(client_id=client_id, order_id=order_id, method=PaymentMethod.STRIPE,
+                                                 amount=amount, idempotency_key=idempotency_key,
+                                                 stripe_payment_method=payment_method)
     except IntegrityError:
         payment = Payment.objects.get(idempotency_key=idempotency_key)
         if (payment.amount != amount or payment.client_id != client_id or payment.order_id != order_id
@@ -202,7 +224,11 @@ def pay_by_card(*, client_id: uuid.UUID, amount, payment_method: str, idempotenc
                 created = stripe_gateway.create_intent(amount=amount, currency=payment.currency,
                                                        payment_method=payment_method, idempotency_key=key,
                                                        metadata=metadata)
-                payment = _apply_intent(payment.pk, created)
+                if created.id:  # recorded at once (one statement, no transaction): a crash from here on is
+                    # found again by the reconcile job or a retry through the intent's id
+                    Payment.objects.filter(Q(stripe_payment_intent__isnull=True) | Q(stripe_payment_intent=""),
+                                           pk=payment.pk).update(stripe_payment_intent=created.id)
+                    payment.stripe_payment_intent = created.id
                 result = created
             else:  # a retry: where is it?
                 result = stripe_gateway.retrieve_intent(intent_id=payment.stripe_payment_intent)
@@ -214,7 +240,13 @@ def pay_by_card(*, client_id: uuid.UUID, amount, payment_method: str, idempotenc
         # payment is closed as failed rather than left pending without an intent.
         _apply_intent(payment.pk, stripe_gateway.IntentResult(id="", status="failed", failure=exc.message[:200]))
         raise
-    payment = _apply_intent(payment.pk, result, invoice_ids)
+    if on_succeeded is None:
+        payment = _apply_intent(payment.pk, result, invoice_ids)
+    else:
+        with transaction.atomic(durable=True):
+            payment = _apply_intent(payment.pk, result, invoice_ids)
+            if payment.status == PaymentStatus.SUCCEEDED:
+                on_succeeded(payment.pk)
     if payment.status == PaymentStatus.FAILED:
         raise PaymentDeclined(payment.failure_reason or _("The card was declined."), field="payment_method")
     return CardOutcome(payment=payment, intent_status=result.status,

@@ -1,7 +1,8 @@
 """Query budgets of the hot paths, absolute, over HTTP and with real transactions (BEGIN, COMMIT,
 SET search_path, SAVEPOINT and RELEASE counted like any statement): a new query on these paths
 fails here. Issue 11's targets are checkout <= 40, cart add <= 12, product list <= 6; the
-ceilings below are today's measured figures (docs/benchmarks.md says what is left to reach them)."""
+ceilings below are today's measured figures (docs/benchmarks.md says what is left to reach them).
+The checkout's invoice is issued after commit by the worker (not counted: not in the request)."""
 import uuid
 
 import pytest
@@ -12,10 +13,16 @@ from tests.helpers import assert_num_queries
 
 pytestmark = pytest.mark.committed
 
-CART_ADD_NEW_LINE = 21
-CART_ADD_SAME_LINE = 23  # the old hold is replaced by a new one
-CHECKOUT = 79  # 1 line or 20: the count does not grow with the lines
-PRODUCT_LIST = 8
+
+@pytest.fixture(autouse=True)
+def _tenant_lookup_cached(settings):
+    """As in production: the hostname -> tenant lookup is cached per process (crm.tenant_cache)."""
+    settings.TENANT_CACHE_SECONDS = 60
+
+CART_ADD_NEW_LINE = 16
+CART_ADD_SAME_LINE = 19  # the old hold is replaced by a new one
+CHECKOUT = 39  # 1 line or 20: the count does not grow with the lines (target 40)
+PRODUCT_LIST = 6
 
 
 def _shop(tenant, customer):
