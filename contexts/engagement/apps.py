@@ -14,3 +14,4 @@ class EngagementConfig(AppConfig):
         # Lower contexts (commercial's checkout, the till) ask through the kernel: see README.
         hooks.provide("loyalty.redeem", loyalty.redeem)
         hooks.provide("loyalty.restore", loyalty.restore)
+        hooks.provide("loyalty.points", loyalty.points)

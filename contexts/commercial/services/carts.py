@@ -56,6 +56,11 @@ def totals(cart: Cart) -> Totals:
                   for p in priced)
     subtotal = sum((l.total for l in lines), Decimal("0.00"))
     shipping = Decimal("0.00") if subtotal >= FREE_SHIPPING_FROM else SHIPPING_FEE
+    return Totals(lines, subtotal, shipping, subtotal + shipping, vat_breakdown(lines, shipping))
+
+
+def vat_breakdown(lines, shipping: Decimal) -> dict:
+    """VAT-included line totals (and the shipping fee) split per rate: {rate: {base, vat}}."""
     by_rate: dict[Decimal, Decimal] = {}
     for l in lines:
         by_rate[l.vat_rate] = by_rate.get(l.vat_rate, Decimal("0")) + l.total
@@ -65,7 +70,7 @@ def totals(cart: Cart) -> Totals:
     for rate, gross in sorted(by_rate.items(), reverse=True):
         net = net_of(gross, rate)
         vat[str(rate)] = {"base": str(net), "vat": str(gross - net)}
-    return Totals(lines, subtotal, shipping, subtotal + shipping, vat)
+    return vat
 
 
 def _open_cart(session_id: str, customer_id: uuid.UUID | None, *, create: bool, lock: bool = False) -> Cart | None:
