@@ -44,6 +44,9 @@ SUBSCRIPTIONS = {
         ("engagement.staff_payment_rejected", "contexts.engagement.handlers.staff_payment_rejected", {}),
         ("engagement.timeline_payment_rejected", "contexts.engagement.handlers.timeline_payment_rejected", {}),
     ],
+    "commercial.cart.abandoned.v1": [
+        ("engagement.cart_recovery", "contexts.engagement.handlers.cart_recovery", {}),
+    ],
     "commercial.order.placed.v1": [
         ("engagement.reporting.order_placed", "contexts.engagement.reporting.handlers.order_placed", {}),
         ("engagement.timeline_order_placed", "contexts.engagement.handlers.timeline_order_placed", {}),

@@ -157,9 +157,18 @@ _db = dj_database_url.parse(DATABASE_URL, conn_max_age=int(env("DB_CONN_MAX_AGE"
 _db["ENGINE"] = "crm.dbbackend"  # django-tenants' backend with the audit buffer
 _db.setdefault("TEST", {})["NAME"] = env("DATABASE_TEST_NAME") or None
 DATABASES = {"default": _db}
+# Report reads on a streaming replica (docs/reports.md): the alias exists only when configured.
+REPORTS_REPLICA_URL = env("REPORTS_REPLICA_URL", "")
+REPORTS_REPLICA_MAX_LAG = float(env("REPORTS_REPLICA_MAX_LAG", "30"))
+REPORTS_REPLICA_CHECK_SECONDS = float(env("REPORTS_REPLICA_CHECK_SECONDS", "5"))
+if REPORTS_REPLICA_URL:
+    _replica = dj_database_url.parse(REPORTS_REPLICA_URL, conn_max_age=int(env("DB_CONN_MAX_AGE", "60")))
+    _replica["ENGINE"] = "crm.dbbackend"
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
 # django-tenants wraps this backend, which itself reports query metrics to Prometheus.
 ORIGINAL_BACKEND = "django_prometheus.db.backends.postgresql"
-DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+DATABASE_ROUTERS = ["contexts.engagement.reporting.replica.ReportsReplicaRouter", "django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -34,3 +34,17 @@ def net_of(gross, vat_rate, *, quantity=1, places: Decimal = CENT) -> Decimal:
     the unit prices of invoice lines). The VAT is then gross - net, so the two always add up."""
     rate = to_decimal(vat_rate)
     return (to_decimal(gross) / to_decimal(quantity) / (1 + rate / 100)).quantize(places, rounding=ROUND_HALF_UP)
+
+
+def spread(amount, weights) -> list[Decimal]:
+    """Splits `amount` over `weights` pro rata, each share rounded half up to the cent; the
+    largest weight takes the rounding difference so the shares add up to `amount` exactly
+    (a discount spread over lines, hence over their VAT rates)."""
+    amount, weights = cents(amount), [to_decimal(w) for w in weights]
+    total = sum(weights, Decimal(0))
+    if not weights or total <= 0:
+        raise ValueError("nothing to spread over")
+    shares = [cents(amount * w / total) for w in weights]
+    largest = max(range(len(weights)), key=lambda i: weights[i])
+    shares[largest] += amount - sum(shares, Decimal(0))
+    return shares

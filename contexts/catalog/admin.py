@@ -12,7 +12,7 @@ from crm.adminkit import ModelAdmin, TabularInline
 class VariantInline(TabularInline):
     model = Variant
     extra = 0
-    fields = ("sku", "ean13", "attributes", "price", "is_active")
+    fields = ("sku", "ean13", "attributes", "price", "cost_price", "is_active")
 
 
 class ImageInline(TabularInline):

@@ -18,6 +18,7 @@ class VariantSummary:
     vat_rate: Decimal
     category_id: uuid.UUID
     is_active: bool
+    cost_price: Decimal | None = None  # unit cost excl. VAT, when the shop entered one
 
     @property
     def name(self) -> str:

@@ -75,6 +75,8 @@ class Variant(UUIDModel):
     ean13 = models.CharField(verbose_name="EAN-13", max_length=13, null=True, blank=True, unique=True)
     attributes = models.JSONField(verbose_name="attributs", default=dict, blank=True)
     price = models.DecimalField(verbose_name="prix TTC", max_digits=12, decimal_places=2, help_text="prix de base, TVA comprise")
+    cost_price = models.DecimalField(verbose_name="prix de revient HT", max_digits=12, decimal_places=4, null=True, blank=True,
+                                     help_text="coût d'achat unitaire hors TVA (facultatif) : marge des rapports")
     is_active = models.BooleanField(verbose_name="actif", default=True)
     # Accent-free lower-case text of the product and variant, kept by the services; PostgreSQL
     # derives the French full-text vector from it (generated column, see migration 0002).
@@ -87,6 +89,8 @@ class Variant(UUIDModel):
         ordering = ["sku"]
         constraints = [
             models.CheckConstraint(condition=Q(price__gte=0), name="catalog_variant_price_not_negative"),
+            models.CheckConstraint(condition=Q(cost_price__isnull=True) | Q(cost_price__gte=0),
+                                   name="catalog_variant_cost_price_not_negative"),
             models.CheckConstraint(condition=Q(ean13__isnull=True) | Q(ean13__regex=r"^[0-9]{13}$"), name="catalog_ean13_digits"),
         ]
 

@@ -148,7 +148,8 @@ def category_tree() -> list[dict]:
 def _summary(v: Variant) -> VariantSummary:
     return VariantSummary(id=v.id, product_id=v.product_id, sku=v.sku, ean13=v.ean13, product_name=v.product.name,
                           label=v.label, price=v.price, vat_rate=v.product.vat_class.rate,
-                          category_id=v.product.category_id, is_active=v.is_active and v.product.is_active)
+                          category_id=v.product.category_id, is_active=v.is_active and v.product.is_active,
+                          cost_price=v.cost_price)
 
 
 def variants_by_ids(*, ids) -> dict[uuid.UUID, VariantSummary]:

@@ -35,6 +35,16 @@ class OrderCancelled(Event):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
+class CartAbandoned(Event):
+    """An idle cart gave its stock back; a known customer may get a recovery e-mail (engagement)."""
+    name = "commercial.cart.abandoned.v1"
+    cart_id: uuid.UUID
+    customer_id: uuid.UUID | None
+    client_id: uuid.UUID | None
+    lines: list = dataclasses.field(default_factory=list)  # [{variant_id, quantity}]
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class ContractSigned(Event):
     name = "commercial.contract.signed.v1"
     contract_id: uuid.UUID

@@ -82,6 +82,9 @@ class Order(UUIDModel):
     total = models.DecimalField(verbose_name="total TTC", max_digits=14, decimal_places=2, help_text="TVA comprise")
     vat_breakdown = models.JSONField(verbose_name="ventilation de la TVA", default=dict)
     coupon = models.CharField(verbose_name="coupon", max_length=40, blank=True)
+    loyalty_points = models.PositiveIntegerField(verbose_name="points de fidélité utilisés", default=0)
+    loyalty_discount = models.DecimalField(verbose_name="remise fidélité", max_digits=12, decimal_places=2, default=0,
+                                           help_text="TVA comprise, répartie sur les lignes au prorata")
     payment_id = models.UUIDField(verbose_name="paiement", null=True, blank=True)
     invoice_number = models.CharField(verbose_name="n° de facture", max_length=20, blank=True)
     created_at = models.DateTimeField(verbose_name="créé le", auto_now_add=True)
@@ -93,6 +96,7 @@ class Order(UUIDModel):
         constraints = [
             models.CheckConstraint(condition=Q(total=models.F("subtotal") + models.F("shipping_fee")), name="commercial_order_total"),
             models.CheckConstraint(condition=Q(total__gte=0), name="commercial_order_total_positive"),
+            models.CheckConstraint(condition=Q(loyalty_discount__gte=0), name="commercial_order_loyalty_discount_positive"),
         ]
 
 

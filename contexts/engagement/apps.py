@@ -20,3 +20,4 @@ class EngagementConfig(AppConfig):
         from crm import gdpr
 
         gdpr.register("engagement", _gdpr)  # its part of core's GDPR export and erasure
+        hooks.provide("loyalty.points", loyalty.points)

@@ -30,6 +30,13 @@ def send_order_confirmation(event: eventbus.Envelope) -> None:
                                      total=event.payload["total"], invoice_number=event.payload["invoice_number"])
 
 
+def cart_recovery(event: eventbus.Envelope) -> None:
+    _, _, notifications, _ = _services()
+    p = event.payload
+    notifications.cart_recovery(cart_id=p["cart_id"], client_id=p.get("client_id"),
+                                items=sum(int(l.get("quantity", 0)) for l in p.get("lines", [])))
+
+
 def staff_low_stock(event: eventbus.Envelope) -> None:
     _, _, notifications, _ = _services()
     p = event.payload

@@ -133,6 +133,9 @@ class Ticket(models.Model):
     subtotal = models.DecimalField(verbose_name="sous-total TTC", max_digits=12, decimal_places=2,
                                    help_text="lignes après promotions et remises de ligne")
     ticket_discount = models.DecimalField(verbose_name="remise sur ticket", max_digits=12, decimal_places=2, default=0)
+    loyalty_points = models.PositiveIntegerField(verbose_name="points de fidélité utilisés", default=0)
+    loyalty_discount = models.DecimalField(verbose_name="dont remise fidélité", max_digits=12, decimal_places=2, default=0,
+                                           help_text="la valeur des points utilisés, comprise dans la remise sur ticket")
     total = models.DecimalField(verbose_name="total TTC", max_digits=12, decimal_places=2)
     total_net = models.DecimalField(verbose_name="total HT", max_digits=12, decimal_places=2)
     total_vat = models.DecimalField(verbose_name="TVA", max_digits=12, decimal_places=2)

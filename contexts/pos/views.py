@@ -428,6 +428,7 @@ def api_tickets(request):
         customer_id=_uuid(data["customer_id"], "customer_id") if data.get("customer_id") else None,
         ticket_discount=_amount(data["ticket_discount"], "ticket_discount") if data.get("ticket_discount") else None,
         approved_by_id=_approved_by(data.get("approval"), cashier_id=request.user.pk, purpose="discount"),
+        loyalty_points=data.get("loyalty_points") or 0,
     )
     return _ticket_answer(ticket)
 

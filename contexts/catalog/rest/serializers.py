@@ -42,8 +42,11 @@ class StockOutput(serializers.Serializer):
 class StaffVariantOutput(StorefrontVariantOutput):
     stock = serializers.SerializerMethodField(help_text="summed over every location")
 
+    cost_price = serializers.DecimalField(max_digits=12, decimal_places=4, read_only=True, allow_null=True,
+                                          help_text="unit cost excl. VAT (staff only; null: unknown)")
+
     class Meta(StorefrontVariantOutput.Meta):
-        fields = StorefrontVariantOutput.Meta.fields + ["is_active", "stock"]
+        fields = StorefrontVariantOutput.Meta.fields + ["is_active", "stock", "cost_price"]
 
     @extend_schema_field(StockOutput)
     def get_stock(self, variant) -> dict:

@@ -14,6 +14,7 @@ from contexts.catalog.models import Category, Product, VatClass, Variant
 from contexts.catalog.text import normalize
 from crm import eventbus
 from crm.money import cents
+from crm.money import price as price_places
 from crm.rest.errors import InvalidInput, NotFound
 from django.utils.translation import gettext as _
 
@@ -60,7 +61,18 @@ def _clean_variant(i: int, data: Mapping) -> dict:
     attributes = data.get("attributes") or {}
     if not isinstance(attributes, dict):
         raise InvalidInput(_("Attributes are an object such as {\"taille\": \"M\"}."), field=f"{where}.attributes")
-    return {"sku": sku, "price": price, "ean13": validate_ean13(code, field=f"{where}.ean13") if code else None,
+    cost = data.get("cost_price")
+    if cost not in (None, ""):
+        try:
+            cost = price_places(str(cost))
+        except (InvalidOperation, ValueError, TypeError):
+            raise InvalidInput(_("The cost price is a decimal number."), field=f"{where}.cost_price")
+        if cost < 0:
+            raise InvalidInput(_("The cost price cannot be negative."), field=f"{where}.cost_price")
+    else:
+        cost = None
+    return {"sku": sku, "price": price, "cost_price": cost,
+            "ean13": validate_ean13(code, field=f"{where}.ean13") if code else None,
             "attributes": {str(k): str(v) for k, v in attributes.items()}}
 
 

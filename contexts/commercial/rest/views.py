@@ -123,12 +123,14 @@ class OrderOutput(serializers.ModelSerializer):
     class Meta:
         model = Order
         fields = ["id", "status", "customer_id", "client_id", "subtotal", "shipping_fee", "total", "vat_breakdown",
-                  "coupon", "payment_id", "invoice_number", "created_at", "lines", "history"]
+                  "coupon", "loyalty_points", "loyalty_discount", "payment_id", "invoice_number", "created_at", "lines", "history"]
 
 
 class CheckoutInput(serializers.Serializer):
     session_id = serializers.CharField(max_length=64)
     payment_method = serializers.CharField(max_length=100)
+    loyalty_points = serializers.IntegerField(min_value=1, max_value=PG_INTEGER_MAX, required=False, default=0,
+                                              help_text="loyalty points spent as a discount (at most the balance)")
 
 
 class CheckoutPaymentOutput(serializers.Serializer):

@@ -57,6 +57,11 @@ def totals(cart: Cart, *, items: list[CartItem] | None = None) -> Totals:
                   for p in priced)
     subtotal = sum((l.total for l in lines), Decimal("0.00"))
     shipping = Decimal("0.00") if subtotal >= FREE_SHIPPING_FROM else SHIPPING_FEE
+    return Totals(lines, subtotal, shipping, subtotal + shipping, vat_breakdown(lines, shipping))
+
+
+def vat_breakdown(lines, shipping: Decimal) -> dict:
+    """VAT-included line totals (and the shipping fee) split per rate: {rate: {base, vat}}."""
     by_rate: dict[Decimal, Decimal] = {}
     for l in lines:
         by_rate[l.vat_rate] = by_rate.get(l.vat_rate, Decimal("0")) + l.total
@@ -66,7 +71,7 @@ def totals(cart: Cart, *, items: list[CartItem] | None = None) -> Totals:
     for rate, gross in sorted(by_rate.items(), reverse=True):
         net = net_of(gross, rate)
         vat[str(rate)] = {"base": str(net), "vat": str(gross - net)}
-    return Totals(lines, subtotal, shipping, subtotal + shipping, vat)
+    return vat
 
 
 def _open_cart(session_id: str, customer_id: uuid.UUID | None, *, create: bool, lock: bool = False) -> Cart | None:
@@ -180,10 +185,11 @@ def discard(*, session_id: str, customer_id: uuid.UUID | None = None) -> None:
 
 
 def abandon_idle(*, now: datetime.datetime, idle: datetime.timedelta = datetime.timedelta(hours=2)) -> int:
-    """The beat job: carts idle since before `now - idle` give their stock back and get one recovery e-mail."""
-    from django.core.mail import send_mail
-
+    """The beat job: carts idle since before `now - idle` give their stock back and are
+    announced once (`commercial.cart.abandoned.v1`): engagement sends the recovery e-mail."""
+    from contexts.commercial.events import CartAbandoned
     from contexts.core import api as core_api
+    from crm import eventbus
 
     n = 0
     for cart in Cart.objects.filter(status=CartStatus.OPEN, updated_at__lt=now - idle, recovery_sent_at__isnull=True):
@@ -191,10 +197,9 @@ def abandon_idle(*, now: datetime.datetime, idle: datetime.timedelta = datetime.
             holds.release(cart_id=cart.id)
             cart.recovery_sent_at = now
             cart.save(update_fields=["recovery_sent_at"])
-            if cart.customer_id:
-                email = core_api.client_for_customer(customer_id=cart.customer_id).email
-                transaction.on_commit(lambda e=email: send_mail(
-                    "Votre panier vous attend", "Les articles de votre panier sont toujours disponibles en ligne.",
-                    None, [e]))
+            client_id = core_api.client_for_customer(customer_id=cart.customer_id).client_id if cart.customer_id else None
+            eventbus.publish(CartAbandoned(cart_id=cart.id, customer_id=cart.customer_id, client_id=client_id,
+                                           lines=[{"variant_id": str(i.variant_id), "quantity": i.quantity}
+                                                  for i in cart.items.all()]))
         n += 1
     return n

@@ -24,11 +24,13 @@ A retry with the same key returns the same order; the same key with another body
 (422 naming Idempotency-Key) and touches nothing."""
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import json
 import logging
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -39,8 +41,8 @@ from contexts.commercial.models import Cart, CartStatus, Order, OrderLine, Order
 from contexts.commercial.services import carts, holds, orders
 from contexts.core import api as core_api
 from contexts.finance import api as finance_api
-from crm import eventbus
-from crm.money import PRICE_PLACES, net_of
+from crm import eventbus, hooks
+from crm.money import PRICE_PLACES, net_of, spread
 from crm.rest.errors import DomainError, InvalidInput
 from django.utils.translation import gettext as _
 from crm.transactions import joined
@@ -62,8 +64,34 @@ class IdempotencyKeyReused(DomainError):
     status_code = 422
 
 
-def _fingerprint(*, session_id: str, payment_method: str) -> str:
-    return hashlib.sha256(json.dumps([session_id, payment_method]).encode()).hexdigest()
+def _fingerprint(*, session_id: str, payment_method: str, loyalty_points: int = 0) -> str:
+    parts = [session_id, payment_method] + ([loyalty_points] if loyalty_points else [])
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def _redeem_points(*, priced: carts.Totals, client_id: uuid.UUID, points: int, order_id: uuid.UUID) -> carts.Totals:
+    """Loyalty points spent on this order (engagement answers through the kernel hook
+    "loyalty.redeem", once per order). The discount (VAT included) is spread over the goods
+    lines pro rata to their totals, to the cent, the largest line taking the rounding
+    difference (crm.money.spread): each VAT rate bears its share, and each line's net and VAT
+    are recomputed from its discounted total by the one net_of rule (invoice, credit note on a
+    return and VAT breakdown all follow). Shipping is not discounted. At least one cent per line
+    is left to pay: points worth the whole basket are refused."""
+    try:
+        discount = hooks.call("loyalty.redeem", client_id=client_id, points=points, reference=f"order:{order_id}",
+                              default=Decimal("0.00"))
+    except DomainError as exc:  # not enough points, programme closed...: the request's field
+        raise InvalidInput(exc.message, field="loyalty_points") from exc
+    if not discount or discount <= 0:
+        raise InvalidInput(_("Loyalty points cannot be used in this shop."), field="loyalty_points")
+    if discount > priced.subtotal - Decimal("0.01") * len(priced.lines):
+        raise InvalidInput(_("These points are worth more than the basket: use fewer points."), field="loyalty_points")
+    shares = spread(discount, [l.total for l in priced.lines])
+    lines = tuple(dataclasses.replace(l, discount=l.discount + share, total=l.total - share)
+                  for l, share in zip(priced.lines, shares))
+    subtotal = priced.subtotal - discount
+    return carts.Totals(lines, subtotal, priced.shipping_fee, subtotal + priced.shipping_fee,
+                        carts.vat_breakdown(lines, priced.shipping_fee))
 
 
 def _hold_until() -> datetime.datetime:
@@ -73,7 +101,7 @@ def _hold_until() -> datetime.datetime:
 
 
 def _place(*, session_id: str, customer_id: uuid.UUID, idempotency_key: str, fingerprint: str,
-           payment_method: str) -> Order:
+           payment_method: str, loyalty_points: int = 0) -> Order:
     # A command's edge: committed before the card is charged, so never inside a caller's transaction.
     with transaction.atomic(durable=True):
         cart = Cart.objects.select_for_update().filter(session_id=session_id, status=CartStatus.OPEN,
@@ -92,9 +120,13 @@ def _place(*, session_id: str, customer_id: uuid.UUID, idempotency_key: str, fin
                 holds.hold(cart_id=cart.id, variant_id=line.variant_id, quantity=line.quantity)
         holds.keep_until(cart_id=cart.id, until=_hold_until())
         client = core_api.client_for_customer(customer_id=customer_id)
-        order = Order.objects.create(idempotency_key=idempotency_key, request_fingerprint=fingerprint, customer_id=customer_id, client_id=client.client_id,
+        order_id, undiscounted = uuid.uuid4(), priced.subtotal
+        if loyalty_points:
+            priced = _redeem_points(priced=priced, client_id=client.client_id, points=loyalty_points, order_id=order_id)
+        order = Order.objects.create(id=order_id, idempotency_key=idempotency_key, request_fingerprint=fingerprint, customer_id=customer_id, client_id=client.client_id,
                                      cart_id=cart.id, subtotal=priced.subtotal, shipping_fee=priced.shipping_fee,
-                                     total=priced.total, vat_breakdown=priced.vat, coupon=cart.coupon)
+                                     total=priced.total, vat_breakdown=priced.vat, coupon=cart.coupon,
+                                     loyalty_points=loyalty_points, loyalty_discount=undiscounted - priced.subtotal)
         OrderLine.objects.bulk_create([
             OrderLine(order=order, variant_id=l.variant_id, label=l.label, quantity=l.quantity, unit_price=l.unit_price,
                       discount=l.discount, total=l.total, vat_rate=l.vat_rate) for l in priced.lines
@@ -191,21 +223,23 @@ def complete_paid(*, order_id: uuid.UUID, payment_id: uuid.UUID) -> Order:
     return order
 
 
-def checkout(*, session_id: str, customer_id: uuid.UUID, payment_method: str, idempotency_key: str) -> Order:
+def checkout(*, session_id: str, customer_id: uuid.UUID, payment_method: str, idempotency_key: str,
+             loyalty_points: int = 0) -> Order:
     """Places the order and charges the card (see the module's docstring). Returns the order;
     `order.card_payment` (finance_api.CardPayment, not stored) tells an unfinished payment's
-    status and what the client needs to finish it."""
+    status and what the client needs to finish it. `loyalty_points`: points spent as a discount
+    (see _redeem_points); given back if the order is cancelled."""
     if not idempotency_key:
         raise InvalidInput(_("An Idempotency-Key header is required."), field="idempotency_key")
     finance_api.require_seller_identity()  # a paid order is invoiced: refuse before charging, not after
     if len(idempotency_key) > 100:
         raise InvalidInput(_("An Idempotency-Key has at most 100 characters."), field="Idempotency-Key")
-    fingerprint = _fingerprint(session_id=session_id, payment_method=payment_method)
+    fingerprint = _fingerprint(session_id=session_id, payment_method=payment_method, loyalty_points=loyalty_points)
     order = Order.objects.filter(idempotency_key=idempotency_key).first()
     if order is None:
         try:
             order = _place(session_id=session_id, customer_id=customer_id, idempotency_key=idempotency_key,
-                           fingerprint=fingerprint, payment_method=payment_method)
+                           fingerprint=fingerprint, payment_method=payment_method, loyalty_points=loyalty_points)
         except IntegrityError:  # the same key placed concurrently: that order it is
             order = Order.objects.get(idempotency_key=idempotency_key)
     if order.customer_id != customer_id or (order.request_fingerprint and order.request_fingerprint != fingerprint):

@@ -133,9 +133,17 @@ class LogoutView(PublicView):
 # --- customers -----------------------------------------------------------------------------------
 
 class CustomerOutput(serializers.ModelSerializer):
+    loyalty_points = serializers.SerializerMethodField(help_text="loyalty points available (null: no programme)")
+
     class Meta:
         model = Customer
-        fields = ["id", "email", "first_name", "last_name", "phone", "created_at"]
+        fields = ["id", "email", "first_name", "last_name", "phone", "created_at", "loyalty_points"]
+
+    def get_loyalty_points(self, customer) -> int | None:
+        # Engagement (above core) answers through the kernel hook; without it, null.
+        from crm import hooks
+
+        return hooks.call("loyalty.points", client_id=customer.client_id, default=None) if customer.client_id else None
 
 
 class RegisterInput(serializers.Serializer):

@@ -42,6 +42,8 @@ class SaleFact(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source_id", "line_no"], name="reporting_salefact_once"),
             models.CheckConstraint(condition=Q(gross=models.F("net") + models.F("vat")), name="reporting_salefact_adds_up"),
+            models.CheckConstraint(condition=Q(cost__isnull=True, margin__isnull=True)
+                                   | Q(margin=models.F("net") - models.F("cost")), name="reporting_salefact_margin"),
         ]
         indexes = [
             models.Index(fields=["day", "channel"], name="reporting_salefact_day"),
@@ -137,6 +139,11 @@ class DailySales(models.Model):
     vat = models.DecimalField(verbose_name="TVA", max_digits=16, decimal_places=2, default=0)
     gross = models.DecimalField(verbose_name="TTC", max_digits=16, decimal_places=2, default=0)
     lines = models.PositiveIntegerField(verbose_name="lignes", default=0)
+    cost = models.DecimalField(verbose_name="coût", max_digits=16, decimal_places=2, default=0,
+                               help_text="des lignes dont le coût est connu")
+    margin = models.DecimalField(verbose_name="marge", max_digits=16, decimal_places=2, default=0,
+                                 help_text="HT moins coût, des lignes dont le coût est connu")
+    costed_net = models.DecimalField(verbose_name="HT des lignes au coût connu", max_digits=16, decimal_places=2, default=0)
 
     class Meta:
         verbose_name = "ventes du jour"
@@ -153,6 +160,8 @@ class DailyVariantSales(models.Model):
     product_id = models.UUIDField(verbose_name="produit", null=True, blank=True)
     quantity = models.DecimalField(verbose_name="quantité", max_digits=16, decimal_places=3, default=0)
     gross = models.DecimalField(verbose_name="TTC", max_digits=16, decimal_places=2, default=0)
+    margin = models.DecimalField(verbose_name="marge", max_digits=16, decimal_places=2, null=True, blank=True,
+                                 help_text="vide tant que la variante n'a pas de coût")
 
     class Meta:
         verbose_name = "ventes du jour par variante"

@@ -90,6 +90,8 @@ def dashboard(*, today: datetime.date) -> dict:
         "low_stock_alerts": inventory_api.open_low_stock_alerts(),
         "receivables": _q(receivables), "overdue_receivables": _q(overdue["total"]), "overdue_invoices": overdue["n"],
         "dso_days": dso,
+        "margin_30_days": _margin(DailySales.objects.filter(day__gte=d30, day__lte=today).aggregate(
+            cost=Sum("cost"), margin=Sum("margin"), costed_net=Sum("costed_net"))),
         "new_clients_7_days": ClientFact.objects.filter(day__gte=d7, day__lte=today).count(),
         "new_clients_30_days": ClientFact.objects.filter(day__gte=d30, day__lte=today).count(),
     }
@@ -99,16 +101,25 @@ GROUPS = {"day": None, "week": TruncWeek, "month": TruncMonth}
 DIMENSIONS = {"shop": "shop_id", "channel": "channel", "category": "category_id"}
 
 
+def _margin(r) -> dict:
+    """Cost and margin of the lines whose cost is known, and the margin rate on their net."""
+    costed = r.get("costed_net") or ZERO
+    return {"cost": _q(r.get("cost")), "margin": _q(r.get("margin")),
+            "margin_rate": _q(Decimal(r["margin"]) * 100 / costed) if costed else None}
+
+
 def consolidated(*, date_from: datetime.date, date_to: datetime.date, period: str = "day", by: str = "channel") -> dict:
     """Till, web and contract sales together, by period (day, week, month) and one dimension."""
     dim = DIMENSIONS[by]
     qs = DailySales.objects.filter(day__gte=date_from, day__lte=date_to)
     qs = qs.annotate(period=GROUPS[period]("day")) if GROUPS[period] else qs.annotate(period=F("day"))
     rows = list(qs.values("period", dim).annotate(quantity=Sum("quantity"), net=Sum("net"), vat=Sum("vat"),
-                                                  gross=Sum("gross")).order_by("period", dim))
+                                                  gross=Sum("gross"), cost=Sum("cost"), margin=Sum("margin"),
+                                                  costed_net=Sum("costed_net")).order_by("period", dim))
     out = [{"period": r["period"], by: r[dim], "quantity": r["quantity"], "net": _q(r["net"]), "vat": _q(r["vat"]),
-            "gross": _q(r["gross"])} for r in rows]
+            "gross": _q(r["gross"]), **_margin(r)} for r in rows]
     totals = {k: _q(sum((r[k] for r in out), ZERO)) for k in ("net", "vat", "gross")}
+    totals.update(_margin({k: sum((r[k] for r in rows), ZERO) for k in ("cost", "margin", "costed_net")}))
     totals["quantity"] = sum((r["quantity"] for r in out), Decimal("0"))
     return {"from": date_from, "to": date_to, "period": period, "by": by, "rows": out, "totals": totals}
 
@@ -119,12 +130,15 @@ def products_analytics(*, date_from: datetime.date, date_to: datetime.date, limi
     days = (date_to - date_from).days + 1
     prev_to = date_from - datetime.timedelta(days=1)
     prev_from = prev_to - datetime.timedelta(days=days - 1)
-    by_category = [{"category_id": r["category_id"], "quantity": r["quantity"], "gross": _q(r["gross"]), "net": _q(r["net"])}
+    by_category = [{"category_id": r["category_id"], "quantity": r["quantity"], "gross": _q(r["gross"]), "net": _q(r["net"]),
+                    **_margin(r)}
                    for r in DailySales.objects.filter(day__gte=date_from, day__lte=date_to).values("category_id")
-                   .annotate(quantity=Sum("quantity"), gross=Sum("gross"), net=Sum("net")).order_by("-gross")]
+                   .annotate(quantity=Sum("quantity"), gross=Sum("gross"), net=Sum("net"), cost=Sum("cost"),
+                             margin=Sum("margin"), costed_net=Sum("costed_net")).order_by("-gross")]
     per_variant = {r["variant_id"]: r for r in DailyVariantSales.objects.filter(day__gte=date_from, day__lte=date_to,
                                                                                 variant_id__isnull=False)
-                   .values("variant_id", "product_id").annotate(quantity=Sum("quantity"), gross=Sum("gross")).order_by()}
+                   .values("variant_id", "product_id").annotate(quantity=Sum("quantity"), gross=Sum("gross"),
+                                                                margin=Sum("margin")).order_by()}
     ranked = sorted(per_variant.values(), key=lambda r: (-r["gross"], str(r["variant_id"])))
     chosen = ranked[:limit] + [r for r in ranked[::-1][:limit] if r not in ranked[:limit]]
     ids = [r["variant_id"] for r in chosen]
@@ -140,6 +154,7 @@ def products_analytics(*, date_from: datetime.date, date_to: datetime.date, limi
         rate = Decimal(r["quantity"]) / days
         return {"variant_id": r["variant_id"], "product_id": r["product_id"], "name": names.get(r["variant_id"], ""),
                 "quantity": r["quantity"], "gross": _q(r["gross"]), "previous_gross": prev,
+                "margin": _q(r["margin"]) if r["margin"] is not None else None,
                 "trend_percent": _q((r["gross"] - prev) * 100 / prev) if prev else None,
                 "on_hand": on_hand, "stock_cover_days": _q(on_hand / rate) if rate > 0 else None}
 
@@ -156,7 +171,7 @@ def products_analytics(*, date_from: datetime.date, date_to: datetime.date, limi
 REPORT_DIMENSIONS = {"day": "day", "channel": "channel", "shop": "shop_id", "register": "register_id",
                      "category": "category_id", "product": "product_id", "variant": "variant_id", "client": "client_id"}
 REPORT_MEASURES = {"quantity": Sum("quantity"), "net": Sum("net"), "vat": Sum("vat"), "gross": Sum("gross"),
-                   "lines": Count("id")}
+                   "lines": Count("id"), "cost": Sum("cost"), "margin": Sum("margin")}
 REPORT_FILTERS = {"channel": "channel", "shop": "shop_id", "category": "category_id", "client": "client_id",
                   "product": "product_id"}
 
@@ -169,7 +184,8 @@ def report_rows(*, dimensions: list[str], measures: list[str], filters: dict, da
         qs = qs.filter(**{f"{REPORT_FILTERS[key]}__in": value if isinstance(value, list) else [value]})
     cols = [REPORT_DIMENSIONS[d] for d in dimensions]
     rows = qs.values(*cols).annotate(**{m: REPORT_MEASURES[m] for m in measures}).order_by(*cols)
-    body = [[r[c] for c in cols] + [(_q(r[m]) if m in ("net", "vat", "gross") else r[m]) for m in measures] for r in rows]
+    money = ("net", "vat", "gross", "cost", "margin")  # cost and margin stay empty where no cost is known
+    body = [[r[c] for c in cols] + [(_q(r[m]) if m in money and r[m] is not None else r[m]) for m in measures] for r in rows]
     return dimensions + measures, body
 
 

@@ -39,25 +39,44 @@ def _as_datetime(value) -> datetime.datetime:
 
 # ---------------------------------------------------------------- roll-ups
 
+# Cost and margin: summed over the lines whose cost is known (costed_net is their net, so a
+# margin rate is margin / costed_net); a variant's margin stays NULL until it has a cost.
+_SALES_SUMS = ("SUM(quantity), SUM(net), SUM(vat), SUM(gross), COUNT(*), COALESCE(SUM(cost), 0), "
+               "COALESCE(SUM(margin), 0), COALESCE(SUM(net) FILTER (WHERE cost IS NOT NULL), 0)")
+_SALES_COLUMNS = "quantity, net, vat, gross, lines, cost, margin, costed_net"
+
 _ADD_SALES = """
-INSERT INTO {table} (day, channel, shop_id, category_id, quantity, net, vat, gross, lines)
-SELECT day, channel, shop_id, category_id, SUM(quantity), SUM(net), SUM(vat), SUM(gross), COUNT(*)
-FROM {facts} WHERE id = ANY(%s)
+INSERT INTO {table} (day, channel, shop_id, category_id, %s)
+SELECT day, channel, shop_id, category_id, %s
+FROM {facts} WHERE id = ANY(%%s)
 GROUP BY day, channel, shop_id, category_id
 ON CONFLICT ON CONSTRAINT reporting_dailysales_key DO UPDATE SET
   quantity = {table}.quantity + EXCLUDED.quantity, net = {table}.net + EXCLUDED.net,
-  vat = {table}.vat + EXCLUDED.vat, gross = {table}.gross + EXCLUDED.gross, lines = {table}.lines + EXCLUDED.lines
-"""
+  vat = {table}.vat + EXCLUDED.vat, gross = {table}.gross + EXCLUDED.gross, lines = {table}.lines + EXCLUDED.lines,
+  cost = {table}.cost + EXCLUDED.cost, margin = {table}.margin + EXCLUDED.margin,
+  costed_net = {table}.costed_net + EXCLUDED.costed_net
+""" % (_SALES_COLUMNS, _SALES_SUMS)
 
 
 _ADD_VARIANT_SALES = """
-INSERT INTO {table} (day, variant_id, product_id, quantity, gross)
-SELECT day, variant_id, MIN(product_id::text)::uuid, SUM(quantity), SUM(gross)
+INSERT INTO {table} (day, variant_id, product_id, quantity, gross, margin)
+SELECT day, variant_id, MIN(product_id::text)::uuid, SUM(quantity), SUM(gross), SUM(margin)
 FROM {facts} WHERE id = ANY(%s)
 GROUP BY day, variant_id
 ON CONFLICT ON CONSTRAINT reporting_dailyvariantsales_key DO UPDATE SET
-  quantity = {table}.quantity + EXCLUDED.quantity, gross = {table}.gross + EXCLUDED.gross
+  quantity = {table}.quantity + EXCLUDED.quantity, gross = {table}.gross + EXCLUDED.gross,
+  margin = CASE WHEN {table}.margin IS NULL AND EXCLUDED.margin IS NULL THEN NULL
+                ELSE COALESCE({table}.margin, 0) + COALESCE(EXCLUDED.margin, 0) END
 """
+
+
+def _cost(variant, quantity, net: Decimal) -> tuple[Decimal | None, Decimal | None]:
+    """(cost, margin) of a line: the variant's unit cost (excl. VAT) times the signed quantity,
+    to the cent; the margin is the line's net minus it. (None, None) when no cost is known."""
+    if variant is None or variant.cost_price is None:
+        return None, None
+    cost = _cents(Decimal(variant.cost_price) * Decimal(str(quantity)))
+    return cost, net - cost
 
 
 def _add_to_daily_sales(fact_ids: list[int]) -> None:
@@ -99,12 +118,13 @@ def _record_document(*, source_id: uuid.UUID, kind: str, occurred_at: datetime.d
         facts = []
         for n, line in enumerate(lines, start=1):
             v = variants.get(line.get("variant_id"))
+            cost, margin = _cost(v, line["quantity"], line["net"])
             facts.append(SaleFact(source_id=source_id, line_no=n, occurred_at=occurred_at, day=day, hour=hour,
                                   channel=channel, shop_id=shop_id, register_id=register_id,
                                   product_id=v.product_id if v else None, variant_id=line.get("variant_id"),
                                   category_id=v.category_id if v else None, client_id=client_id,
                                   quantity=line["quantity"], net=line["net"], vat=line["vat"],
-                                  gross=line["net"] + line["vat"]))
+                                  gross=line["net"] + line["vat"], cost=cost, margin=margin))
         SaleFact.objects.bulk_create(facts)
         _add_to_daily_sales([f.id for f in facts])
         _add_to_daily_documents(doc)
@@ -215,13 +235,13 @@ def recompute_rollups() -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         ds, dd = DailySales._meta.db_table, DailyDocuments._meta.db_table
         cursor.execute(f"DELETE FROM {ds}")
-        cursor.execute(f"INSERT INTO {ds} (day, channel, shop_id, category_id, quantity, net, vat, gross, lines) "
-                       f"SELECT day, channel, shop_id, category_id, SUM(quantity), SUM(net), SUM(vat), SUM(gross), COUNT(*) "
+        cursor.execute(f"INSERT INTO {ds} (day, channel, shop_id, category_id, {_SALES_COLUMNS}) "
+                       f"SELECT day, channel, shop_id, category_id, {_SALES_SUMS} "
                        f"FROM {SaleFact._meta.db_table} GROUP BY day, channel, shop_id, category_id")
         dv = DailyVariantSales._meta.db_table
         cursor.execute(f"DELETE FROM {dv}")
-        cursor.execute(f"INSERT INTO {dv} (day, variant_id, product_id, quantity, gross) "
-                       f"SELECT day, variant_id, MIN(product_id::text)::uuid, SUM(quantity), SUM(gross) "
+        cursor.execute(f"INSERT INTO {dv} (day, variant_id, product_id, quantity, gross, margin) "
+                       f"SELECT day, variant_id, MIN(product_id::text)::uuid, SUM(quantity), SUM(gross), SUM(margin) "
                        f"FROM {SaleFact._meta.db_table} GROUP BY day, variant_id")
         cursor.execute(f"DELETE FROM {dd}")
         cursor.execute(f"INSERT INTO {dd} (day, channel, shop_id, sales, returns, gross) "

@@ -88,6 +88,8 @@ def redeem(*, client_id: uuid.UUID | str, points: int, reference: str, source: s
     if not reference:
         raise InvalidInput(_("A redemption needs a reference."), field="reference")
     prog = program()
+    if not prog.is_active:
+        raise InvalidInput(_("The loyalty programme is closed: points cannot be used."), field="points")
     with transaction.atomic():
         account = _account(client_id)
         done = LoyaltyEntry.objects.filter(kind=LoyaltyEntryKind.REDEEM, source=source, source_id=reference).first()
@@ -139,6 +141,11 @@ def balance(*, client_id: uuid.UUID) -> Balance:
     tier, next_tier, missing = tier_for(earned)
     return Balance(client_id=client_id, points=points, earned_total=earned, tier=tier,
                    value=cents(points * program().point_value), next_tier=next_tier, points_to_next_tier=missing)
+
+
+def points(*, client_id: uuid.UUID) -> int:
+    """The balance alone (one query): the customer's profile asks it through the kernel hook."""
+    return LoyaltyAccount.objects.filter(pk=client_id).values_list("balance", flat=True).first() or 0
 
 
 def ledger_sum(*, client_id: uuid.UUID) -> int:

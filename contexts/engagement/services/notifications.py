@@ -175,6 +175,20 @@ def mark_read(*, ids: list[uuid.UUID], now=None) -> int:
 
 # --- what other contexts' events ask for ---------------------------------------------------
 
+def cart_recovery(*, cart_id: uuid.UUID, client_id: uuid.UUID | None, items: int) -> Notification | None:
+    """The abandoned-cart recovery e-mail (moved from commercial), once per cart; a service
+    message about the customer's own cart, sent as transactional (as it was before the move)."""
+    from contexts.core import api as core_api
+
+    client = core_api.client_summary(client_id=client_id) if client_id else None
+    if client is None or not client.email:
+        return None
+    if Notification.objects.filter(kind="cart_recovery", related_id=cart_id).exists():
+        return None
+    return send_email(kind="cart_recovery", to=client.email, template="cart_recovery", client_id=client.id,
+                      related_id=cart_id, context={"name": client.display_name, "items": items})
+
+
 def order_confirmation(*, order_id: uuid.UUID, client_id: uuid.UUID, total: str, invoice_number: str) -> Notification | None:
     from contexts.core import api as core_api
 

@@ -27,6 +27,8 @@ class SaleTransactionInput(serializers.Serializer):
     tenders = SaleTenderInput(many=True, allow_empty=True, max_length=20)
     customer_id = serializers.UUIDField(required=False, allow_null=True)
     ticket_discount = serializers.DecimalField(min_value=0, required=False, allow_null=True, **MONEY)
+    loyalty_points = serializers.IntegerField(min_value=1, max_value=2147483647, required=False,
+                                              help_text="the client's loyalty points spent as a discount (customer_id needed)")
     manager_pin = serializers.CharField(max_length=8, required=False, allow_blank=True, write_only=True,
                                         help_text="a manager's PIN approving a discount above the threshold")
 
@@ -80,7 +82,7 @@ class SaleTicketOutput(serializers.ModelSerializer):
         model = Ticket
         fields = ["id", "uuid", "number", "display_number", "kind", "register", "register_id", "session_id", "location_id",
                   "cashier_id", "customer_id", "approved_by_id", "original_ticket_id", "subtotal", "ticket_discount",
-                  "total", "total_net", "total_vat", "change_given", "created_at", "business_date", "journal_seq",
+                  "loyalty_points", "loyalty_discount", "total", "total_net", "total_vat", "change_given", "created_at", "business_date", "journal_seq",
                   "lines", "tenders"]
 
 

@@ -78,7 +78,8 @@ class TransactionView(APIView):
             session_id=d["session_id"], uuid=_ticket_uuid(request, d), cashier_id=_staff_id(request),
             lines=[{"variant_id": ln["variant_id"], "quantity": ln["quantity"], "discount": ln.get("discount")} for ln in d["lines"]],
             tenders=[dict(t) for t in d["tenders"]], customer_id=d.get("customer_id"),
-            ticket_discount=d.get("ticket_discount"), approved_by_id=_approver(request, d.get("manager_pin")))
+            ticket_discount=d.get("ticket_discount"), approved_by_id=_approver(request, d.get("manager_pin")),
+            loyalty_points=d.get("loyalty_points", 0))
         return _ticket_response(ticket)
 
 

@@ -32,8 +32,9 @@ from contexts.pos.services._common import (
 )
 from contexts.pos.services.managers import require_manager
 from contexts.pos.services.registers import settings_row
-from crm import eventbus
+from crm import eventbus, hooks
 from crm.money import cents, price
+from crm.rest.errors import DomainError
 from django.utils.translation import gettext as _
 
 METHODS = {m.value for m in TenderMethod}
@@ -252,11 +253,32 @@ def _check_discount_approval(*, manual: Decimal, base: Decimal, approved_by_id, 
 
 # --- sale ------------------------------------------------------------------------------------------
 
+def _redeem_points(*, customer_id, points: int, ticket_uuid, payable: Decimal) -> Decimal:
+    """The client's loyalty points spent on this ticket (engagement answers through the kernel
+    hook "loyalty.redeem", once per ticket UUID; rolled back with the ticket if it fails). The
+    discount joins the ticket discount: spread over the lines pro rata (allocate), each line's
+    net and VAT recomputed (split_vat), so every VAT rate bears its share. No manager approval:
+    the points are the client's."""
+    if customer_id is None:
+        raise InvalidInput(_("Points are spent by a known client: choose the client first."), field="loyalty_points")
+    try:
+        discount = hooks.call("loyalty.redeem", client_id=customer_id, points=points, reference=f"ticket:{ticket_uuid}",
+                              default=Decimal("0.00"))
+    except DomainError as exc:
+        raise InvalidInput(exc.message, field="loyalty_points") from exc
+    if not discount or discount <= 0:
+        raise InvalidInput(_("Loyalty points cannot be used in this shop."), field="loyalty_points")
+    if discount > payable:
+        raise InvalidInput(_("These points are worth more than the basket: use fewer points."), field="loyalty_points")
+    return discount
+
+
 def complete_ticket(*, session_id, uuid, cashier_id, lines: list[dict], tenders: list[dict], customer_id=None,
                     ticket_discount: Decimal | None = None, approved_by_id=None,
-                    at: datetime.datetime | None = None) -> Ticket:
+                    at: datetime.datetime | None = None, loyalty_points: int = 0) -> Ticket:
     """Completes a sale. Returns the ticket (`ticket.replayed` is True when the UUID was seen
-    before: nothing was counted again)."""
+    before: nothing was counted again). `loyalty_points`: the client's points spent as a
+    discount (see _redeem_points)."""
     ticket_uuid = as_uuid(uuid, "uuid")
     cashier_id = _user_id(cashier_id, "cashier_id")
     if not isinstance(lines, (list, tuple)) or not lines:
@@ -273,6 +295,10 @@ def complete_ticket(*, session_id, uuid, cashier_id, lines: list[dict], tenders:
     parsed_tenders = _parse_tenders(tenders)
     td = as_amount(ticket_discount, "ticket_discount") if ticket_discount not in (None, "") else Decimal("0.00")
     customer = as_uuid(customer_id, "customer_id") if customer_id not in (None, "") else None
+    if loyalty_points in (None, ""):
+        loyalty_points = 0
+    if not isinstance(loyalty_points, int) or isinstance(loyalty_points, bool) or loyalty_points < 0:
+        raise InvalidInput(_("Points to redeem must be a positive whole number."), field="loyalty_points")
     at = at or timezone.now()
 
     existing = _existing(ticket_uuid)
@@ -307,6 +333,11 @@ def complete_ticket(*, session_id, uuid, cashier_id, lines: list[dict], tenders:
                                                     approved_by_id=approved_by_id, threshold=threshold) or approver
             approver = _check_discount_approval(manual=after_promotions - subtotal + td, base=after_promotions,
                                                 approved_by_id=approved_by_id, threshold=threshold) or approver
+            loyalty = Decimal("0.00")
+            if loyalty_points:
+                loyalty = _redeem_points(customer_id=customer, points=loyalty_points, ticket_uuid=ticket_uuid,
+                                         payable=subtotal - td)
+                td = td + loyalty
             for r, share in zip(rows, allocate(td, [r.total for r in rows])):
                 r.ticket_discount_share = share
                 r.total = r.total - share
@@ -321,6 +352,7 @@ def complete_ticket(*, session_id, uuid, cashier_id, lines: list[dict], tenders:
             ticket = Ticket(uuid=ticket_uuid, register=register, session=session, number=number, kind=TicketKind.SALE,
                             location_id=register.location_id, cashier_id=cashier_id, customer_id=customer,
                             approved_by_id=approver, subtotal=subtotal, ticket_discount=td, total=total,
+                            loyalty_points=loyalty_points, loyalty_discount=loyalty,
                             total_net=sum((r.total_net for r in rows), Decimal(0)),
                             total_vat=sum((r.total_vat for r in rows), Decimal(0)), change_given=change,
                             created_at=at, business_date=timezone.localdate(at))

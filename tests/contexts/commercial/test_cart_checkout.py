@@ -123,8 +123,11 @@ def test_an_empty_cart_cannot_be_checked_out(tenant, stripe_api):
     assert not CartItem.objects.exists() and not Order.objects.exists()
 
 
-def test_an_idle_cart_gives_its_stock_back_and_gets_one_recovery_mail(tenant, django_capture_on_commit_callbacks, mailoutbox):
+def test_an_idle_cart_gives_its_stock_back_and_is_announced_once(tenant, django_capture_on_commit_callbacks, mailoutbox):
+    """The recovery e-mail itself is engagement's (tests/contexts/engagement/test_cart_recovery.py)."""
     import datetime
+
+    from crm.models import OutboxEvent
 
     v = f.stocked_variant(units=4)
     c = f.customer(email="lea@exemple.fr")
@@ -134,5 +137,7 @@ def test_an_idle_cart_gives_its_stock_back_and_gets_one_recovery_mail(tenant, dj
     with django_capture_on_commit_callbacks(execute=True):
         assert carts.abandon_idle(now=timezone.now()) == 1
     assert StockItem.objects.get(variant_id=v.id).reserved == 0
-    assert [m.to for m in mailoutbox] == [["lea@exemple.fr"]]
+    assert mailoutbox == []  # commercial sends no e-mail any more
+    event = OutboxEvent.objects.get(name="commercial.cart.abandoned.v1")
+    assert event.payload["customer_id"] == str(c.id) and event.payload["lines"] == [{"variant_id": str(v.id), "quantity": 2}]
     assert carts.abandon_idle(now=timezone.now()) == 0  # once

@@ -105,7 +105,7 @@ class GenerateInput(RangeQuery):
     dimensions = serializers.ListField(child=serializers.ChoiceField(choices=list(selectors.REPORT_DIMENSIONS)),
                                        max_length=6, default=list)
     measures = serializers.ListField(child=serializers.ChoiceField(choices=list(selectors.REPORT_MEASURES)),
-                                     min_length=1, max_length=5)
+                                     min_length=1, max_length=len(selectors.REPORT_MEASURES))
     filters = serializers.DictField(child=serializers.JSONField(), required=False, default=dict)
     format = serializers.ChoiceField(choices=list(CONTENT_TYPES))
 
