@@ -30,7 +30,7 @@ class GenerationOutput(serializers.ModelSerializer):
                   "finished_at", "reviewed_at"]
 
 
-class AcceptInput(serializers.Serializer):
+class GenerationAcceptInput(serializers.Serializer):
     text = serializers.CharField(required=False, trim_whitespace=True, max_length=5000,
                                  help_text="the reviewer's edited text; absent: the proposal as it is")
 
@@ -87,11 +87,11 @@ class AcceptView(APIView):
     queryset = GenerationJob.objects.none()
     permission_classes = [ReviewPermission]
 
-    @extend_schema(summary="Accept a proposal (optionally edited): it is written into the product", request=AcceptInput,
+    @extend_schema(summary="Accept a proposal (optionally edited): it is written into the product", request=GenerationAcceptInput,
                    responses={200: GenerationOutput},
                    description="409 `generation_not_proposed` when the job is not (or no longer) a proposal.")
     def post(self, request, job_id):
-        data = AcceptInput(data=request.data)
+        data = GenerationAcceptInput(data=request.data)
         data.is_valid(raise_exception=True)
         with transaction.atomic(durable=True):
             job = services.accept(job_id=job_id, text=data.validated_data.get("text"))

@@ -21,12 +21,12 @@ def deliver_id(event_id, name: str, *, only: str = "engagement.") -> list[str]:
             for s in eventbus.subscribers_of(name) if s.name.startswith(only)]
 
 
-def deliver_outbox(name: str) -> None:
+def deliver_outbox(name: str, *, only: str = "engagement.") -> None:
     """Delivers the events of that name other contexts' services published in this test."""
     from crm.models import OutboxEvent
 
     for row in OutboxEvent.objects.filter(name=name).order_by("occurred_at"):
-        deliver_id(row.id, name)
+        deliver_id(row.id, name, only=only)
 
 
 @pytest.fixture

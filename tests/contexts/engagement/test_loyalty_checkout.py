@@ -67,6 +67,7 @@ def test_points_redeemed_at_checkout_taken_back_on_a_return_replay_safe(shopper,
     # 10 € spread 40:20 -> 6.67 on the 20 % line, 3.33 on the 5.5 % line; VAT per rate from the new totals.
     assert {l["total"]: l["discount"] for l in body["lines"]} == {"33.33": "6.67", "16.67": "3.33"}
     assert body["vat_breakdown"] == {"20.00": {"base": "27.78", "vat": "5.55"}, "5.50": {"base": "15.80", "vat": "0.87"}}
+    deliver_outbox("finance.payment.received.v1", only="commercial.order_paid")  # the worker issues the invoice
     invoice = Invoice.objects.get(order_id=body["id"])
     # The invoice bills the discounted lines: net 27.78 + 15.80. Its VAT is computed on the net
     # (EN 16931), so a VAT-included price whose net is not exact (33.33 here) may differ by a cent

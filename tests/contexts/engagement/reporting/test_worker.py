@@ -35,7 +35,7 @@ def test_events_from_a_real_worker_make_fact_rows_once_even_delivered_twice(cele
     scarf = cat.variant(name="Écharpe", price="30.00")
     event = _ticket(scarf)
     invoice = invoicing.invoice_issue(invoice_id=draft_invoice().id)  # published on commit, to the worker
-    wait_until(lambda: DocumentFact.objects.count() == 2, timeout=40, message="both documents in the read model")
+    wait_until(lambda: DocumentFact.objects.count() == 2, timeout=120, message="both documents in the read model")
     assert SaleFact.objects.filter(source_id=event.ticket_id).count() == 1
     assert SaleFact.objects.filter(source_id=invoice.id).count() == 2
     # Delivered again (a resend, a broker retry): the worker finds the pair handled.
@@ -43,7 +43,7 @@ def test_events_from_a_real_worker_make_fact_rows_once_even_delivered_twice(cele
         row = OutboxEvent.objects.get(name=eventbus.get_subscriber(name).event_name)
         result = crm_tasks.run_subscriber.apply_async(kwargs={"event_id": str(row.id), "subscriber": name},
                                                       headers={"_schema_name": committed_tenant.schema_name})
-        assert result.get(timeout=30) == "duplicate"
+        assert result.get(timeout=120) == "duplicate"  # behind other tests' stale tasks on a loaded machine
     assert SaleFact.objects.count() == 3
     gross = {r.channel: r.gross for r in DailySales.objects.all()}
     assert gross == {"till": D("60.00"), "contract": invoice.total_gross}
