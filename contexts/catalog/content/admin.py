@@ -2,6 +2,7 @@
 to review (accept, optionally after editing the text, or reject) and the product list's actions
 that request a generation. Every write goes through contexts.catalog.content.services."""
 from django import forms
+from unfold.widgets import UnfoldAdminPasswordWidget, UnfoldAdminTextareaWidget
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -15,7 +16,7 @@ from crm.rest.errors import DomainError
 
 
 class AiSettingsForm(forms.ModelForm):
-    api_key = forms.CharField(label="clé d'API", required=False, widget=forms.PasswordInput(render_value=False),
+    api_key = forms.CharField(label="clé d'API", required=False, widget=UnfoldAdminPasswordWidget(render_value=False),
                               help_text="laissée vide : la clé enregistrée est conservée")
     clear_api_key = forms.BooleanField(label="effacer la clé enregistrée", required=False)
 
@@ -53,7 +54,7 @@ class AiSettingsAdmin(ModelAdmin):
 
 
 class ReviewForm(forms.ModelForm):
-    text = forms.CharField(label="texte à publier", required=False, widget=forms.Textarea(attrs={"rows": 8}),
+    text = forms.CharField(label="texte à publier", required=False, widget=UnfoldAdminTextareaWidget(attrs={"rows": 8}),
                            help_text="la proposition, que vous pouvez corriger avant de l'accepter")
 
     class Meta:

@@ -1,6 +1,7 @@
 """Back office of outgoing webhooks: endpoints (the secret shown once, after creation), the
 deliveries with their log of attempts, and the "Renvoyer" action (a manual resend)."""
 from django import forms
+from unfold.widgets import UnfoldAdminURLInputWidget
 from django.contrib import admin, messages
 from django.db import transaction
 
@@ -10,7 +11,7 @@ from crm.adminkit import ModelAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 
 class EndpointForm(forms.ModelForm):
-    url = forms.URLField(label="URL", max_length=500, assume_scheme="https")
+    url = forms.URLField(label="URL", max_length=500, assume_scheme="https", widget=UnfoldAdminURLInputWidget)
 
     class Meta:
         model = WebhookEndpoint

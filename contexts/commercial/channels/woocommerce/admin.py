@@ -2,6 +2,7 @@
 "synchroniser maintenant", and the runs with their report (read-only). Saves and actions call
 the same services as the API (sync.connection_save, sync.run_request)."""
 from django import forms
+from unfold.widgets import UnfoldAdminPasswordWidget, UnfoldAdminURLInputWidget
 from django.contrib import admin, messages
 
 from contexts.commercial.channels.woocommerce import sync
@@ -12,12 +13,12 @@ from crm.rest.errors import DomainError
 
 class ConnectionForm(forms.ModelForm):
     store_url = forms.URLField(label="adresse de la boutique", max_length=300, assume_scheme="https",
-                               help_text="https://boutique.example.com (sans /wp-json)")
+                               widget=UnfoldAdminURLInputWidget, help_text="https://boutique.example.com (sans /wp-json)")
     consumer_key = forms.CharField(label="clé client (ck_...)", required=False, max_length=200,
-                                   widget=forms.PasswordInput(render_value=False),
+                                   widget=UnfoldAdminPasswordWidget(render_value=False),
                                    help_text="laisser vide pour garder la clé enregistrée")
     consumer_secret = forms.CharField(label="secret client (cs_...)", required=False, max_length=200,
-                                      widget=forms.PasswordInput(render_value=False),
+                                      widget=UnfoldAdminPasswordWidget(render_value=False),
                                       help_text="laisser vide pour garder le secret enregistré")
 
     class Meta:
