@@ -16,7 +16,7 @@ from crm.rest.errors import DomainError
 
 
 class AiSettingsForm(forms.ModelForm):
-    api_key = forms.CharField(label="clé d'API", required=False, widget=UnfoldAdminPasswordWidget(render_value=False),
+    api_key = forms.CharField(label="Clé d'API", required=False, widget=UnfoldAdminPasswordWidget(render_value=False),
                               help_text="laissée vide : la clé enregistrée est conservée")
     clear_api_key = forms.BooleanField(label="effacer la clé enregistrée", required=False)
 
@@ -54,7 +54,7 @@ class AiSettingsAdmin(ModelAdmin):
 
 
 class ReviewForm(forms.ModelForm):
-    text = forms.CharField(label="texte à publier", required=False, widget=UnfoldAdminTextareaWidget(attrs={"rows": 8}),
+    text = forms.CharField(label="Texte à publier", required=False, widget=UnfoldAdminTextareaWidget(attrs={"rows": 8}),
                            help_text="la proposition, que vous pouvez corriger avant de l'accepter")
 
     class Meta:

@@ -12,12 +12,12 @@ from crm.rest.errors import DomainError
 
 
 class ConnectionForm(forms.ModelForm):
-    store_url = forms.URLField(label="adresse de la boutique", max_length=300, assume_scheme="https",
+    store_url = forms.URLField(label="Adresse de la boutique", max_length=300, assume_scheme="https",
                                widget=UnfoldAdminURLInputWidget, help_text="https://boutique.example.com (sans /wp-json)")
-    consumer_key = forms.CharField(label="clé client (ck_...)", required=False, max_length=200,
+    consumer_key = forms.CharField(label="Clé client (ck_...)", required=False, max_length=200,
                                    widget=UnfoldAdminPasswordWidget(render_value=False),
                                    help_text="laisser vide pour garder la clé enregistrée")
-    consumer_secret = forms.CharField(label="secret client (cs_...)", required=False, max_length=200,
+    consumer_secret = forms.CharField(label="Secret client (cs_...)", required=False, max_length=200,
                                       widget=UnfoldAdminPasswordWidget(render_value=False),
                                       help_text="laisser vide pour garder le secret enregistré")
 
