@@ -239,12 +239,7 @@ def fake_woocommerce(_fake_woocommerce_server, settings):
     settings.WOOCOMMERCE_HTTP_TIMEOUT_SECONDS = 5
 
     def clear():
-        import redis
-
-        client = redis.Redis.from_url(settings.REDIS_URL)
-        for key in client.scan_iter("comptoir:breaker:woocommerce:*"):
-            client.delete(key)
-        breaker._breakers.clear()
+        breaker.reset("woocommerce:*")
 
     clear()
     yield _fake_woocommerce_server

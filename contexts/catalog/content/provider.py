@@ -6,14 +6,13 @@ that does not answer (timeout, connection refused, 5xx, 429) does."""
 from __future__ import annotations
 
 import dataclasses
-import threading
 from typing import Protocol
 from urllib.parse import urlsplit
 
-import pybreaker
-import redis
 import requests
 from django.conf import settings
+
+from crm import breaker as kernel_breaker
 
 
 class ProviderError(Exception):
@@ -39,41 +38,17 @@ class ContentProvider(Protocol):
     def complete(self, *, system: str, prompt: str, model: str, max_tokens: int) -> Completion: ...
 
 
-_lock = threading.Lock()
-_breakers: dict[str, pybreaker.CircuitBreaker] = {}
-
-
-def _redis() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL)  # bytes: pybreaker's storage decodes them
-
-
 def breaker_name(base_url: str) -> str:
     return f"ai:{urlsplit(base_url).netloc}"
 
 
-def breaker(name: str) -> pybreaker.CircuitBreaker:
-    with _lock:
-        found = _breakers.get(name)
-        if found is None:
-            storage = pybreaker.CircuitRedisStorage(pybreaker.STATE_CLOSED, _redis(), namespace=f"comptoir:breaker:{name}")
-            found = pybreaker.CircuitBreaker(fail_max=settings.CATALOG_AI_BREAKER_FAIL_MAX,
-                                             reset_timeout=settings.CATALOG_AI_BREAKER_RESET_SECONDS,
-                                             exclude=[ProviderRefused], state_storage=storage, name=name)
-            _breakers[name] = found
-        return found
+def breaker(name: str):
+    """The kernel's breaker (crm.breaker, state in Redis) with the AI settings' thresholds."""
+    return kernel_breaker.breaker(name, fail_max=settings.CATALOG_AI_BREAKER_FAIL_MAX,
+                                  reset_timeout=settings.CATALOG_AI_BREAKER_RESET_SECONDS, exclude=(ProviderRefused,))
 
 
-def breaker_state(name: str) -> str:
-    raw = _redis().get(f"comptoir:breaker:{name}:pybreaker:state")
-    return raw.decode() if raw else pybreaker.STATE_CLOSED
-
-
-def reset_breaker(name: str) -> None:
-    client = _redis()
-    for key in client.scan_iter(f"comptoir:breaker:{name}:pybreaker:*"):
-        client.delete(key)
-    with _lock:
-        _breakers.pop(name, None)
+breaker_state, reset_breaker = kernel_breaker.state, kernel_breaker.reset
 
 
 class OpenAICompatibleProvider:
@@ -101,7 +76,7 @@ class OpenAICompatibleProvider:
 
         try:
             response = breaker(self.breaker_name).call(send)
-        except pybreaker.CircuitBreakerError as exc:
+        except kernel_breaker.Open as exc:
             raise ProviderUnavailable(f"circuit open for {self.breaker_name}") from exc
         try:
             data = response.json()
