@@ -138,7 +138,7 @@ def add_item(*, session_id: str, variant_id: uuid.UUID, quantity: int, customer_
         items = list(cart.items.all())
         line = next((i for i in items if i.variant_id == variant_id), None)
         new_quantity = (line.quantity if line else 0) + quantity
-        holds.hold(cart_id=cart.id, variant_id=variant_id, quantity=new_quantity)
+        holds.hold(cart_id=cart.id, variant_id=variant_id, quantity=new_quantity, held=line is not None)
         if line is not None:  # the cart's row is locked: no one else writes its items meanwhile
             CartItem.objects.filter(pk=line.pk).update(quantity=new_quantity)
             line.quantity = new_quantity

@@ -14,10 +14,13 @@ def owner(cart_id: uuid.UUID) -> str:
     return f"cart:{cart_id}"
 
 
-def hold(*, cart_id: uuid.UUID, variant_id: uuid.UUID, quantity: int) -> None:
+def hold(*, cart_id: uuid.UUID, variant_id: uuid.UUID, quantity: int, held: bool = True) -> None:
     """Holds exactly `quantity` units of the variant for the cart (a new hold replaces the old
-    one: inventory never holds more than is there); 0 releases it."""
-    release(cart_id=cart_id, variant_id=variant_id)
+    one: inventory never holds more than is there); 0 releases it. `held=False`: the caller
+    knows the cart has no hold of this variant (no line of it, read under the cart's row lock:
+    a hold and its line are written and removed together), so there is none to look up."""
+    if held:
+        release(cart_id=cart_id, variant_id=variant_id)
     if quantity > 0:
         inventory_api.reserve(variant_id=variant_id, quantity=quantity, owner=owner(cart_id),
                               reference=f"{owner(cart_id)}:{variant_id}", ttl_seconds=RESERVATION_TTL)

@@ -28,9 +28,18 @@ def reserve(*, variant_id: uuid.UUID, quantity: int, reference: str, owner: str 
     quantity = _positive(quantity)
     if not reference:
         raise InvalidInput(_("A reservation needs a reference (cart:<id>, order:<id>...)."), field="reference")
+    if location_id is None:
+        with joined():
+            item = _take_freest(variant_id, quantity)
+            if item is not None:  # the usual case: the location chosen and the stock taken in one statement
+                reservation = Reservation.objects.create(variant_id=variant_id, location_id=item.location_id,
+                                                         quantity=quantity, reference=reference[:100], owner=owner[:100],
+                                                         expires_at=timezone.now() + ttl)
+                _check_low(item, fresh=True, rising=False)
+                return reservation
     if location_id is not None:
         candidates = [_location(location_id).pk]
-    else:
+    else:  # the freest location was taken meanwhile (or none can hold it): try each in turn
         candidates = list(StockItem.objects.filter(variant_id=variant_id, location__serves_web=True, location__is_active=True)
                           .annotate(free=F("on_hand") - F("reserved")).order_by("-free").values_list("location_id", flat=True))
     with joined():
@@ -46,6 +55,29 @@ def reserve(*, variant_id: uuid.UUID, quantity: int, reference: str, owner: str 
     raise InsufficientStock()
 
 
+def _take_freest(variant_id: uuid.UUID, quantity: int) -> StockItem | None:
+    """Holds `quantity` units at the web-serving location with the most free stock, choosing it
+    inside the UPDATE; returns the stock row as it is after the change (for the low-stock check),
+    or None when nothing was taken. Under concurrency PostgreSQL re-checks `on_hand >= reserved +
+    quantity` on the row's latest version, so a location taken meanwhile is skipped (None), never
+    oversold; the caller then tries each location in turn."""
+    table, loc_table = StockItem._meta.db_table, StockItem._meta.get_field("location").related_model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE "{table}" SET "reserved" = "reserved" + %s WHERE "id" = ('
+            f'SELECT s."id" FROM "{table}" s JOIN "{loc_table}" l ON l."id" = s."location_id" '
+            f'WHERE s."variant_id" = %s AND l."serves_web" AND l."is_active" AND s."on_hand" >= s."reserved" + %s '
+            f'ORDER BY s."on_hand" - s."reserved" DESC LIMIT 1) AND "on_hand" >= "reserved" + %s '
+            f'RETURNING "id", "variant_id", "product_id", "location_id", "on_hand", "reserved", "reorder_point"',
+            [quantity, variant_id, quantity, quantity])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, variant, product, location, on_hand, reserved, reorder_point = row
+    return StockItem(id=pk, variant_id=variant, product_id=product, location_id=location, on_hand=on_hand,
+                     reserved=reserved, reorder_point=reorder_point)
+
+
 def _close(reservation_id, *, to: str) -> Reservation:
     with joined():
         r = Reservation.objects.select_for_update().filter(pk=reservation_id).first()
@@ -53,6 +85,12 @@ def _close(reservation_id, *, to: str) -> Reservation:
             raise NotFound(_("No such reservation."), field="reservation_id")
         if r.status != ReservationStatus.ACTIVE:
             raise InvalidTransition(_("This reservation is %(status)s.") % {"status": r.status}, field="reservation_id")
+        return _close_locked(r, to=to)
+
+
+def _close_locked(r: Reservation, *, to: str) -> Reservation:
+    """Closes an active reservation whose row the caller read with a lock."""
+    with joined():
         decrease = {"reserved": F("reserved") - r.quantity}
         if to == ReservationStatus.COMMITTED:
             decrease["on_hand"] = F("on_hand") - r.quantity
@@ -80,11 +118,12 @@ def commit(*, reservation_id: uuid.UUID) -> Reservation:
 
 def release_held(*, owner: str, variant_id: uuid.UUID | None = None) -> int:
     """Releases the owner's active holds (of one variant, or all)."""
-    qs = Reservation.objects.filter(owner=owner, status=ReservationStatus.ACTIVE)
-    ids = list((qs.filter(variant_id=variant_id) if variant_id else qs).values_list("id", flat=True))
-    for rid in ids:
-        release(reservation_id=rid)
-    return len(ids)
+    qs = Reservation.objects.select_for_update().filter(owner=owner, status=ReservationStatus.ACTIVE)
+    with joined():  # read and locked in one statement, then each closed without a second read
+        held = list(qs.filter(variant_id=variant_id) if variant_id else qs)
+        for r in held:
+            _close_locked(r, to=ReservationStatus.RELEASED)
+    return len(held)
 
 
 def release_expired(*, now: datetime.datetime, limit: int = 500) -> int:

@@ -19,8 +19,8 @@ def _tenant_lookup_cached(settings):
     """As in production: the hostname -> tenant lookup is cached per process (crm.tenant_cache)."""
     settings.TENANT_CACHE_SECONDS = 60
 
-CART_ADD_NEW_LINE = 16
-CART_ADD_SAME_LINE = 19  # the old hold is replaced by a new one
+CART_ADD_NEW_LINE = 13
+CART_ADD_SAME_LINE = 16  # the old hold is replaced by a new one
 CHECKOUT = 39  # 1 line or 20: the count does not grow with the lines (target 40)
 PRODUCT_LIST = 6
 

@@ -47,3 +47,20 @@ def test_concurrent_reservations_while_expired_ones_are_released(committed_tenan
     active = Reservation.objects.filter(status="active").aggregate(s=Sum("quantity"))["s"] or 0
     assert item.reserved == active == len(wins)
     assert 10 <= len(wins) <= 15 and item.reserved <= item.on_hand == 15
+
+
+def test_concurrent_reservations_choosing_their_web_location_never_oversell(committed_tenant):
+    """Without a location, each reservation picks the web location with the most free stock inside
+    its UPDATE; one whose pick was taken meanwhile tries the others: all 10 units are held, no more."""
+    variant, product, web_a = f.stocked(6)
+    _, _, web_b = f.stocked(4, variant_id=variant, product_id=product)
+    f.stocked(50, variant_id=variant, product_id=product, loc=f.location(serves_web=False))  # not sold online
+    results = run_concurrently(
+        lambda i: reservations.reserve(variant_id=variant, quantity=1, reference=f"cart:{i}"), 40, tenant=committed_tenant)
+    wins = [r for r in results if isinstance(r, Reservation)]
+    losses = [r for r in results if isinstance(r, stock.InsufficientStock)]
+    assert (len(wins), len(losses)) == (10, 30), [r for r in results if not isinstance(r, (Reservation, stock.InsufficientStock))]
+    for loc, units in ((web_a, 6), (web_b, 4)):
+        item = StockItem.objects.get(variant_id=variant, location=loc)
+        assert (item.on_hand, item.reserved) == (units, units)
+        assert sum(r.quantity for r in wins if r.location_id == loc.id) == units
