@@ -131,16 +131,17 @@ def _truncate_schema(schema: str) -> None:
     if not tables:
         return
     sql = "TRUNCATE " + ", ".join(f'"{schema}"."{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
-    for attempt in range(5):
+    attempts = 20  # a worker busy with the test's events (20 invoices: 8 subscribers each) may
+    for attempt in range(attempts):  # take a minute to let go of the schema's tables
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SET LOCAL lock_timeout = '5s'")
                 cursor.execute(sql)
             return
         except OperationalError:
-            if attempt == 4:
+            if attempt == attempts - 1:
                 raise
-            time.sleep(0.5 * (attempt + 1))
+            time.sleep(min(0.5 * (attempt + 1), 3.0))
 
 
 @pytest.fixture
