@@ -45,3 +45,4 @@ class PricedLine:
     price_list: str | None = None
     promotions: tuple[AppliedPromotion, ...] = field(default_factory=tuple)
     name: str = ""               # the variant's name (product and label), as VariantSummary.name
+    is_active: bool = True       # the variant and its product are on sale (as VariantSummary.is_active)

@@ -39,6 +39,13 @@ def release_held(*, owner: str, variant_id: uuid.UUID | None = None) -> int:
     return reservations.release_held(owner=owner, variant_id=variant_id)
 
 
+def grow_held(*, owner: str, variant_id: uuid.UUID, by: int, ttl_seconds: int = 1200) -> bool:
+    """Adds `by` units to the owner's one active hold of the variant (at its location) and
+    extends it, in one statement; False, with nothing changed, when that is not possible (no or
+    several holds, or the location lacks the units): release and reserve anew then."""
+    return reservations.grow_held(owner=owner, variant_id=variant_id, by=by, ttl=datetime.timedelta(seconds=ttl_seconds))
+
+
 def held_by(*, owner: str) -> dict[uuid.UUID, int]:
     """Variant -> quantity held by the owner's active, unexpired holds (one query)."""
     return selectors.held_by(owner=owner)

@@ -16,7 +16,8 @@ import uuid
 from decimal import Decimal
 from typing import Iterable
 
-from django.db.models import Q
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, Q, Value
 from django.utils import timezone
 
 from contexts.catalog.data import AppliedPromotion, PricedLine
@@ -43,10 +44,11 @@ def _discount(promo: Promotion, unit: Decimal, quantity: int, base_total: Decima
     return min(d, base_total)
 
 
-def _covers(promo: Promotion, variant: Variant, promo_variants: dict, category_paths: dict) -> bool:
-    own = promo_variants.get(promo.id)
-    if own:
-        return variant.id in own
+def _covers(promo: Promotion, variant: Variant, category_paths: dict) -> bool:
+    """`promo` carries `n_variants` (how many variants it is restricted to, 0: none) and
+    `line_variants` (those of them among the lines priced), annotated by `price_lines`."""
+    if promo.n_variants:
+        return variant.id in promo.line_variants
     if promo.category_id:
         return variant.product.category.path.startswith(category_paths[promo.category_id])
     return True
@@ -76,12 +78,11 @@ def price_lines(*, lines: Iterable[tuple[uuid.UUID, int]], channel: str = Channe
 
     promos = list(_active(Promotion.objects.filter(is_active=True, channel__in=[channel, Channel.ANY]), at)
                   .filter(Q(coupon_code__isnull=True) | (Q(coupon_code__iexact=coupon) if coupon else Q(pk__in=[])))
-                  .select_related("category"))
+                  .select_related("category")
+                  .annotate(n_variants=Count("variants"),  # restricted to its variants when > 0
+                            line_variants=ArrayAgg("variants__id", filter=Q(variants__id__in=ids), default=Value([]))))
     if coupon and not any(p.coupon_code for p in promos):
         raise InvalidInput(_("This coupon code is unknown or expired."), field="coupon")
-    promo_variants: dict[uuid.UUID, set] = {}
-    for pid, vid in Promotion.variants.through.objects.filter(promotion_id__in=[p.id for p in promos]).values_list("promotion_id", "variant_id"):
-        promo_variants.setdefault(pid, set()).add(vid)
     category_paths = {p.category_id: p.category.path for p in promos if p.category_id}
 
     priced = []
@@ -92,7 +93,7 @@ def price_lines(*, lines: Iterable[tuple[uuid.UUID, int]], channel: str = Channe
         base_total = cents(unit * quantity)
         applied: list[AppliedPromotion] = []
         automatic = [(p, _discount(p, unit, quantity, base_total)) for p in promos
-                     if not p.coupon_code and _covers(p, variant, promo_variants, category_paths)]
+                     if not p.coupon_code and _covers(p, variant, category_paths)]
         automatic = [(p, d) for p, d in automatic if d > 0]
         remaining = base_total
         if automatic:
@@ -100,7 +101,7 @@ def price_lines(*, lines: Iterable[tuple[uuid.UUID, int]], channel: str = Channe
             applied.append(AppliedPromotion(best.id, best.name, best.kind, d))
             remaining -= d
         for p in promos:
-            if p.coupon_code and _covers(p, variant, promo_variants, category_paths) and remaining > 0:
+            if p.coupon_code and _covers(p, variant, category_paths) and remaining > 0:
                 d = min(_discount(p, unit, quantity, remaining), remaining)
                 if d > 0:
                     applied.append(AppliedPromotion(p.id, p.name, p.kind, d, p.coupon_code))
@@ -109,5 +110,6 @@ def price_lines(*, lines: Iterable[tuple[uuid.UUID, int]], channel: str = Channe
         priced.append(PricedLine(variant_id=variant_id, quantity=quantity, unit_price=unit,
                                  vat_rate=variant.product.vat_class.rate, discount=discount, total=remaining,
                                  price_list=item.price_list.name if item else None, promotions=tuple(applied),
-                                 name=f"{variant.product.name} {variant.label}".strip()))
+                                 name=f"{variant.product.name} {variant.label}".strip(),
+                                 is_active=variant.is_active and variant.product.is_active))
     return priced

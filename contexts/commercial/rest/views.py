@@ -66,7 +66,7 @@ class CartOutput(serializers.Serializer):
 
 
 def _cart_body(cart):
-    t = carts.totals(cart, items=cart.__dict__.pop("items_after_add", None))  # items the command just read
+    t = cart.__dict__.pop("totals_after_add", None) or carts.totals(cart)  # an add priced its cart already
     return CartOutput({"session_id": cart.session_id, "coupon": cart.coupon, "lines": t.lines, "subtotal": t.subtotal,
                        "shipping_fee": t.shipping_fee, "total": t.total, "vat": t.vat}).data
 

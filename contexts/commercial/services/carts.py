@@ -33,6 +33,7 @@ class Line:
     total: Decimal
     vat_rate: Decimal
     promotions: tuple[str, ...] = field(default_factory=tuple)
+    is_active: bool = True
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ def totals(cart: Cart, *, items: list[CartItem] | None = None) -> Totals:
     priced = catalog_api.prices(lines=[(i.variant_id, i.quantity) for i in items], channel="web",
                                 coupon=cart.coupon or None)
     lines = tuple(Line(variant_id=p.variant_id, label=p.name, quantity=p.quantity, unit_price=p.unit_price,
-                       discount=p.discount, total=p.total, vat_rate=p.vat_rate, promotions=tuple(x.name for x in p.promotions))
+                       discount=p.discount, total=p.total, vat_rate=p.vat_rate, promotions=tuple(x.name for x in p.promotions),
+                       is_active=p.is_active)
                   for p in priced)
     subtotal = sum((l.total for l in lines), Decimal("0.00"))
     shipping = Decimal("0.00") if subtotal >= FREE_SHIPPING_FROM else SHIPPING_FEE
@@ -122,11 +124,11 @@ def _set_quantity(cart: Cart, variant_id: uuid.UUID, quantity: int) -> None:
 
 
 def add_item(*, session_id: str, variant_id: uuid.UUID, quantity: int, customer_id: uuid.UUID | None = None) -> Cart:
+    """Adds units of a variant to the session's cart (created when there is none) and holds
+    them. The cart's lines are priced once, inside the command, with the new quantity: that
+    checks the variant and gives the answer's totals (`cart.totals_after_add`)."""
     if quantity <= 0 or quantity > 100:
         raise InvalidInput(_("From 1 to 100 units."), field="quantity")
-    summary = catalog_api.variants_by_ids(ids=[variant_id]).get(variant_id)
-    if summary is None or not summary.is_active:
-        raise InvalidInput(_("No such product variant."), field="variant_id")
     with joined():
         cart = _touch_open_cart(session_id)  # locked and its updated_at bumped, one statement
         if cart is None or (cart.customer_id is None and customer_id):
@@ -134,18 +136,37 @@ def add_item(*, session_id: str, variant_id: uuid.UUID, quantity: int, customer_
             cart.save(update_fields=["updated_at"])
         elif cart.customer_id and cart.customer_id != customer_id:
             raise NotFound(_("No such cart."), field="session_id")  # someone else's
-        # The items are read once: for the line's quantity, then (kept on the cart) for its totals.
+        # The items are read once, under the cart's row lock: no one else writes them meanwhile.
         items = list(cart.items.all())
         line = next((i for i in items if i.variant_id == variant_id), None)
         new_quantity = (line.quantity if line else 0) + quantity
-        holds.hold(cart_id=cart.id, variant_id=variant_id, quantity=new_quantity, held=line is not None)
-        if line is not None:  # the cart's row is locked: no one else writes its items meanwhile
-            CartItem.objects.filter(pk=line.pk).update(quantity=new_quantity)
-            line.quantity = new_quantity
+        if line is None:
+            items.append(CartItem(cart=cart, variant_id=variant_id, quantity=new_quantity))
         else:
-            items.append(CartItem.objects.create(cart=cart, variant_id=variant_id, quantity=new_quantity))
-        cart.items_after_add = items  # for the answer's totals (`totals(cart, items=...)`), not read again
+            line.quantity = new_quantity
+        result = _priced(cart, items, variant_id)
+        if line is None:
+            holds.hold(cart_id=cart.id, variant_id=variant_id, quantity=new_quantity, held=False)
+            items[-1].save(force_insert=True)
+        else:
+            holds.grow(cart_id=cart.id, variant_id=variant_id, by=quantity, quantity=new_quantity)
+            CartItem.objects.filter(pk=line.pk).update(quantity=new_quantity)
+        cart.totals_after_add = result  # the answer's totals, not priced again
     return cart
+
+
+def _priced(cart: Cart, items: list[CartItem], variant_id: uuid.UUID) -> Totals:
+    """The cart's totals with the variant being added, which must exist and be on sale."""
+    try:
+        result = totals(cart, items=items)
+    except InvalidInput as e:
+        if e.field != "lines":  # an unknown variant; a coupon gone stale is the coupon's error
+            raise
+        result = None
+    added = next((l for l in result.lines if l.variant_id == variant_id), None) if result else None
+    if added is None or not added.is_active:
+        raise InvalidInput(_("No such product variant."), field="variant_id")
+    return result
 
 
 def _touch_open_cart(session_id: str) -> Cart | None:

@@ -26,6 +26,13 @@ def hold(*, cart_id: uuid.UUID, variant_id: uuid.UUID, quantity: int, held: bool
                               reference=f"{owner(cart_id)}:{variant_id}", ttl_seconds=RESERVATION_TTL)
 
 
+def grow(*, cart_id: uuid.UUID, variant_id: uuid.UUID, by: int, quantity: int) -> None:
+    """The cart now wants `quantity` units of a variant it already holds (`by` more): its hold
+    grows in place when its location has them, else it is replaced by a new hold of `quantity`."""
+    if not inventory_api.grow_held(owner=owner(cart_id), variant_id=variant_id, by=by, ttl_seconds=RESERVATION_TTL):
+        hold(cart_id=cart_id, variant_id=variant_id, quantity=quantity)
+
+
 def release(*, cart_id: uuid.UUID, variant_id: uuid.UUID | None = None) -> int:
     """Gives back the cart's holds (of one variant, or all)."""
     return inventory_api.release_held(owner=owner(cart_id), variant_id=variant_id)

@@ -126,6 +126,36 @@ def release_held(*, owner: str, variant_id: uuid.UUID | None = None) -> int:
     return len(held)
 
 
+def grow_held(*, owner: str, variant_id: uuid.UUID, by: int, ttl: datetime.timedelta = DEFAULT_TTL) -> bool:
+    """Adds `by` units to the owner's one active hold of the variant, at its location, and
+    extends it: the hold's row locked, the stock taken and the hold grown in one statement.
+    False (nothing changed) when the owner has no active hold of it, or several, or its location
+    cannot hold `by` more: the caller then releases and reserves anew. PostgreSQL re-checks
+    `on_hand >= reserved + by` on the stock row's latest version: never oversold."""
+    by = _positive(by)
+    table, stock = Reservation._meta.db_table, StockItem._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'WITH r AS (SELECT "id", "location_id" FROM "{table}" WHERE "owner" = %(owner)s AND "variant_id" = %(variant)s '
+            f'AND "status" = %(active)s FOR UPDATE), '
+            f's AS (UPDATE "{stock}" si SET "reserved" = si."reserved" + %(by)s FROM r '
+            f'WHERE (SELECT count(*) FROM r) = 1 AND si."variant_id" = %(variant)s AND si."location_id" = r."location_id" '
+            f'AND si."on_hand" >= si."reserved" + %(by)s '
+            f'RETURNING si."id", si."variant_id", si."product_id", si."location_id", si."on_hand", si."reserved", si."reorder_point"), '
+            f'u AS (UPDATE "{table}" res SET "quantity" = res."quantity" + %(by)s, "expires_at" = %(until)s '
+            f'FROM r, s WHERE res."id" = r."id" RETURNING res."id") '
+            f'SELECT s.*, (SELECT count(*) FROM u) FROM s',
+            {"owner": owner[:100], "variant": variant_id, "active": ReservationStatus.ACTIVE, "by": by,
+             "until": timezone.now() + ttl})
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    pk, variant, product, location, on_hand, reserved, reorder_point, _grown = row
+    _check_low(StockItem(id=pk, variant_id=variant, product_id=product, location_id=location, on_hand=on_hand,
+                         reserved=reserved, reorder_point=reorder_point), fresh=True, rising=False)
+    return True
+
+
 def release_expired(*, now: datetime.datetime, limit: int = 500) -> int:
     """The beat job: expires active reservations past their time. SKIP LOCKED lets several
     runs (or a checkout committing one) go on without waiting on each other."""

@@ -131,9 +131,20 @@ def test_promotions_follow_channel_category_and_dates(tenant):
     assert _line(elsewhere, channel="web").total == D("20.00")
 
 
+def test_a_promotion_restricted_to_variants_covers_only_them(tenant):
+    mug, bowl, plate = f.variant(price="10.00"), f.variant(price="10.00"), f.variant(price="10.00")
+    Promotion.objects.create(name="Mugs -50 %", kind="percent", value=D("50")).variants.set([mug, plate])
+    lines = {l.variant_id: l.total for l in price_lines(lines=[(mug.id, 1), (bowl.id, 1)])}
+    assert lines == {mug.id: D("5.00"), bowl.id: D("10.00")}
+    assert _line(bowl).total == D("10.00")  # none of its variants among the lines: still restricted
+    assert _line(plate).total == D("5.00")
+
+
 def test_pricing_runs_a_fixed_number_of_queries(tenant):
     variants = [f.variant(price="5") for _ in range(12)]
     Promotion.objects.create(name="-10 %", kind="percent", value=D("10"))
+    Promotion.objects.create(name="-20 %", kind="percent", value=D("20")).variants.set(variants[:3])
+    assert count_queries(price_lines, lines=[(variants[0].id, 1)]) == 3  # variants, price lists, promotions
     one = count_queries(price_lines, lines=[(variants[0].id, 1)])
     many = count_queries(price_lines, lines=[(v.id, 2) for v in variants])
     assert one == many

@@ -64,3 +64,18 @@ def test_concurrent_reservations_choosing_their_web_location_never_oversell(comm
         item = StockItem.objects.get(variant_id=variant, location=loc)
         assert (item.on_hand, item.reserved) == (units, units)
         assert sum(r.quantity for r in wins if r.location_id == loc.id) == units
+
+
+def test_concurrent_holds_growing_at_one_location_never_oversell(committed_tenant):
+    """Eight carts hold 1 unit each of 10; each adds 1 more at once: exactly 2 holds grow, the
+    others are told no (False) with nothing changed."""
+    variant, _, shop = f.stocked(10)
+    for i in range(8):
+        reservations.reserve(variant_id=variant, quantity=1, reference=f"cart:{i}", owner=f"cart:{i}")
+    results = run_concurrently(
+        lambda i: reservations.grow_held(owner=f"cart:{i}", variant_id=variant, by=1), 8, tenant=committed_tenant)
+    assert sorted(results) == [False] * 6 + [True] * 2, results
+    item = StockItem.objects.get(variant_id=variant, location=shop)
+    assert (item.on_hand, item.reserved) == (10, 10)
+    held = dict(Reservation.objects.filter(status="active").values_list("owner", "quantity"))
+    assert sorted(held.values()) == [1] * 6 + [2] * 2
