@@ -54,6 +54,11 @@ class EmptyCart(InvalidInput):
     code = "empty_cart"
 
 
+class ItemsWithdrawn(DomainError):
+    """A line's variant (or its product) was taken off sale after it went into the cart."""
+    code = "items_withdrawn"
+
+
 class CheckoutDeclined(DomainError):
     code = "payment_declined"
     status_code = 402
@@ -114,6 +119,10 @@ def _place(*, session_id: str, customer_id: uuid.UUID, idempotency_key: str, fin
         priced = carts.totals(cart)
         if not priced.lines:
             raise EmptyCart(_("The cart is empty."), field="session_id")
+        withdrawn = [l.label for l in priced.lines if not l.is_active]
+        if withdrawn:
+            raise ItemsWithdrawn(_("No longer on sale, to remove from the cart: %(items)s.")
+                                 % {"items": ", ".join(withdrawn)}, field="session_id")
         held = holds.held(cart_id=cart.id)
         for line in priced.lines:
             if held.get(line.variant_id, 0) < line.quantity:  # the hold expired: take it again or refuse

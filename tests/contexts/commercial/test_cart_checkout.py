@@ -32,6 +32,58 @@ def test_adding_items_reserves_stock_and_totals_split_vat(tenant):
     assert getattr(err.value, "code", "") == "insufficient_stock"
 
 
+def test_adding_more_of_a_line_grows_its_one_hold_in_place(tenant):
+    from contexts.inventory.models import Reservation
+
+    v = f.stocked_variant(units=5)
+    s = _session()
+    carts.add_item(session_id=s, variant_id=v.id, quantity=1)
+    first = Reservation.objects.get(variant_id=v.id, status="active")
+    carts.add_item(session_id=s, variant_id=v.id, quantity=2)
+    hold = Reservation.objects.get(variant_id=v.id, status="active")  # still one hold, grown
+    assert (hold.pk, hold.quantity, hold.location_id) == (first.pk, 3, first.location_id)
+    assert hold.expires_at >= first.expires_at
+    assert StockItem.objects.get(variant_id=v.id).reserved == 3
+    with pytest.raises(Exception) as err:
+        carts.add_item(session_id=s, variant_id=v.id, quantity=3)  # 2 left: nothing changes
+    assert getattr(err.value, "code", "") == "insufficient_stock"
+    assert Reservation.objects.get(variant_id=v.id, status="active").quantity == 3
+    assert CartItem.objects.get(variant_id=v.id).quantity == 3
+
+
+def test_a_line_whose_location_runs_short_moves_its_hold_to_one_that_has_the_units(tenant):
+    """The hold's location lost its free units to another cart and another web location received
+    stock: adding more replaces the hold by one of the whole quantity there."""
+    from contexts.commercial.services import holds
+    from contexts.inventory.models import Reservation
+    from tests.factories import inventory as fi
+
+    v = f.stocked_variant(units=4)
+    a = StockItem.objects.get(variant_id=v.id).location
+    s = _session()
+    cart = carts.add_item(session_id=s, variant_id=v.id, quantity=2)
+    carts.add_item(session_id=_session(), variant_id=v.id, quantity=2)  # a: all 4 held
+    b = fi.location("warehouse", serves_web=True)
+    fi.stocked(6, loc=b, variant_id=v.id, product_id=v.product_id)
+    carts.add_item(session_id=s, variant_id=v.id, quantity=2)
+    hold = Reservation.objects.get(owner=holds.owner(cart.id), status="active")
+    assert (hold.quantity, hold.location_id) == (4, b.id)
+    assert StockItem.objects.get(variant_id=v.id, location=a).reserved == 2  # the other cart's
+    assert StockItem.objects.get(variant_id=v.id, location=b).reserved == 4
+    assert CartItem.objects.get(cart=cart).quantity == 4
+
+
+def test_an_unknown_or_withdrawn_variant_is_refused_and_writes_nothing(api):
+    v = f.stocked_variant(units=3)
+    v.is_active = False
+    v.save(update_fields=["is_active"])
+    for variant_id in (v.id, uuid.uuid4()):
+        r = api.post("/api/v1/cart/items", {"session_id": _session(), "variant_id": str(variant_id), "quantity": 1},
+                     format="json")
+        assert r.status_code == 400 and "variant_id" in r.json()["error"]["fields"]
+    assert not Cart.objects.exists() and StockItem.objects.get(variant_id=v.id).reserved == 0
+
+
 def test_discarding_a_cart_gives_the_stock_back(tenant):
     v = f.stocked_variant(units=2)
     s = _session()
@@ -121,6 +173,20 @@ def test_an_empty_cart_cannot_be_checked_out(tenant, stripe_api):
     with pytest.raises(checkout.EmptyCart):
         checkout.checkout(session_id=s, customer_id=c.id, payment_method="pm_card_visa", idempotency_key="k-e")
     assert not CartItem.objects.exists() and not Order.objects.exists()
+
+
+def test_a_cart_holding_a_withdrawn_variant_cannot_be_checked_out(tenant, stripe_api):
+    c = f.customer()
+    s = _session()
+    v = f.stocked_variant(units=3, name="Bol")
+    carts.add_item(session_id=s, variant_id=v.id, quantity=1, customer_id=c.id)
+    v.product.is_active = False
+    v.product.save(update_fields=["is_active"])
+    with pytest.raises(checkout.ItemsWithdrawn) as err:
+        checkout.checkout(session_id=s, customer_id=c.id, payment_method="pm_card_visa", idempotency_key="k-w")
+    assert err.value.field == "session_id" and "Bol" in err.value.message
+    assert not Order.objects.exists() and not Payment.objects.exists()
+    assert StockItem.objects.get(variant_id=v.id).reserved == 1  # still the cart's, until removed or expired
 
 
 def test_an_idle_cart_gives_its_stock_back_and_is_announced_once(tenant, django_capture_on_commit_callbacks, mailoutbox):
