@@ -3,7 +3,8 @@
 # Run:   docker run --env-file comptoir.env -p 8000:8000 comptoir
 #   where comptoir.env sets DATABASE_URL, REDIS_URL and the secrets without which the process
 #   refuses to start (DJANGO_DEBUG is off): DJANGO_SECRET_KEY, JWT_SIGNING_KEY (another value),
-#   STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET. See docs/operations.md#secrets.
+#   STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, POS_JOURNAL_SECRET and WOOCOMMERCE_FERNET_KEY.
+#   See docs/operations.md#secrets.
 # --- builder: the virtualenv, with what a package without a wheel would need to compile ------
 FROM python:3.11-slim-bookworm AS builder
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1

@@ -5,6 +5,8 @@ value this repository ships: anyone could sign a JWT or a webhook with it.
 Plain Python (no Django): settings.py calls `problems()` and raises ImproperlyConfigured."""
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Mapping
 
 # Values that were ever defaults in this repository, or are used to build the image.
@@ -24,6 +26,14 @@ MIN_LENGTH = 32
 
 def _weak(value: str) -> bool:
     return not value or value in KNOWN_DEFAULTS or value.startswith("dev-insecure")
+
+
+def _fernet_key(value: str) -> bool:
+    """A Fernet key: urlsafe base64 of 32 bytes (44 characters)."""
+    try:
+        return len(base64.urlsafe_b64decode(value.encode("ascii"))) == 32
+    except (binascii.Error, ValueError):
+        return False
 
 
 def problems(env: Mapping[str, str]) -> list[str]:
@@ -53,4 +63,19 @@ def problems(env: Mapping[str, str]) -> list[str]:
         out.append("STRIPE_SECRET_KEY is a test key (set STRIPE_ALLOW_TEST_KEY=1 on a staging deployment)")
     if env.get("STRIPE_API_BASE") and not allow_test:
         out.append("STRIPE_API_BASE points the card processor at a fake (allowed with STRIPE_ALLOW_TEST_KEY=1 only)")
+    # Without it the till's journal is signed with a key derived from DJANGO_SECRET_KEY: rotating
+    # that key would make every earlier signature fail the integrity check.
+    journal = env.get("POS_JOURNAL_SECRET", "")
+    if _weak(journal):
+        out.append("POS_JOURNAL_SECRET is missing or a default of this repository (it signs the till's fiscal journal; "
+                   "a deployment whose till already ran without it sets it to its current DJANGO_SECRET_KEY)")
+    elif len(journal) < MIN_LENGTH:
+        out.append(f"POS_JOURNAL_SECRET is shorter than {MIN_LENGTH} characters")
+    # Without it the WooCommerce credentials are encrypted with a key derived from DJANGO_SECRET_KEY.
+    fernet = [k.strip() for k in env.get("WOOCOMMERCE_FERNET_KEY", "").split(",") if k.strip()]
+    if not fernet:
+        out.append("WOOCOMMERCE_FERNET_KEY is missing (it encrypts the shops' WooCommerce credentials; "
+                   "generate one with `python -c \"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())\"`)")
+    elif not all(_fernet_key(k) for k in fernet) or any(k in KNOWN_DEFAULTS for k in fernet):
+        out.append("WOOCOMMERCE_FERNET_KEY is not a list of Fernet keys (urlsafe base64 of 32 bytes, comma-separated)")
     return out

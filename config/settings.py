@@ -242,7 +242,8 @@ ADMIN_LINK_RESOLVERS = {
 
 # --- auth, API ------------------------------------------------------------------------------
 AUDITED_APPS = {"accounts", "core", "catalog", "inventory", "commercial", "finance", "engagement", "logistics", "pos"}
-# Derives each tenant's key signing the till's fiscal journal (SECRET_KEY when unset).
+# Derives each tenant's key signing the till's fiscal journal. Required outside development
+# (config/secrets.py); unset in development, SECRET_KEY is used.
 POS_JOURNAL_SECRET = env("POS_JOURNAL_SECRET", "")
 # The trail records what people do to business records (staff, roles and keys, clients, catalog,
 # orders, issued documents, payments); not what a customer's cart touches nor rows that are
@@ -462,8 +463,8 @@ POSTAL_API_TOKEN = env("POSTAL_API_TOKEN", "")
 # WooCommerce sync (contexts/commercial/channels/woocommerce): the shop's consumer key and
 # secret are encrypted at rest with this Fernet key (urlsafe base64 of 32 bytes; generate one
 # with `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`).
-# Unset, a key derived from SECRET_KEY is used (development); rotating SECRET_KEY then makes
-# stored credentials unreadable: set it explicitly in production. See docs/woocommerce.md.
+# Required outside development (config/secrets.py); unset in development, a key derived from
+# SECRET_KEY is used (rotating SECRET_KEY then makes stored credentials unreadable). See docs/woocommerce.md.
 WOOCOMMERCE_FERNET_KEY = env("WOOCOMMERCE_FERNET_KEY", "")
 WOOCOMMERCE_HTTP_TIMEOUT_SECONDS = float(env("WOOCOMMERCE_HTTP_TIMEOUT_SECONDS", "20"))
 WOOCOMMERCE_PER_PAGE = int(env("WOOCOMMERCE_PER_PAGE", "50"))

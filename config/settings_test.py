@@ -7,6 +7,8 @@ os.environ.setdefault("JWT_SIGNING_KEY", "test-only-jwt-signing-key-0123456789ab
 os.environ.setdefault("STRIPE_WEBHOOK_SECRET", "whsec_comptoir_tests_only")
 os.environ.setdefault("STRIPE_SECRET_KEY", "sk_test_comptoir_tests")
 os.environ.setdefault("STRIPE_ALLOW_TEST_KEY", "1")
+os.environ.setdefault("POS_JOURNAL_SECRET", "test-only-pos-journal-secret-0123456789abcdef01")
+os.environ.setdefault("WOOCOMMERCE_FERNET_KEY", "dGVzdC1vbmx5LWZlcm5ldC1rZXktMDEyMzQ1Njc4OWE=")
 # Webhook receivers of the tests listen on loopback; their retries come within seconds.
 os.environ.setdefault("WEBHOOKS_ALLOW_PRIVATE", "1")
 os.environ.setdefault("WEBHOOKS_BACKOFF_SECONDS", "0.5")

@@ -9,7 +9,8 @@ erase them. Each context contributes its own part through the kernel's hooks
   in well under a second: no worker, and no archive of personal data left lying in storage);
 - `erase`: one transaction; every context pseudonymises its rows, core its own, then the kernel
   scrubs the audit trail, outbox, dead letters and admin log; the shop account is disabled, which
-  refuses its tokens at once. Issued invoices and credit notes and the till's fiscal journal are
+  refuses its tokens at once; `core.client.erased.v1` (ids only) tells the subscribers and the
+  outgoing webhooks. Issued invoices and credit notes and the till's fiscal journal are
   kept (docs/gdpr.md)."""
 from __future__ import annotations
 
@@ -21,8 +22,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 
+from contexts.core.events import ClientErased
 from contexts.core.models import Client, ClientKind, Customer, CustomerAddress, GdprRequest, GdprRequestKind, GdprRequestStatus
-from crm import hooks
+from crm import eventbus, hooks
 from crm.gdpr import REDACTED, Subject, archive, erase_rows, rows, scrub_kernel_tables
 from crm.rest.errors import InvalidInput, NotFound
 from crm.transactions import joined
@@ -177,10 +179,14 @@ def erase(*, subject: Subject, requested_by: str) -> GdprRequest:
         summary["core"] = {"clients": clients.count(), "customer_accounts": customers.count(),
                            "customer_accounts_disabled": customers.count()}
         summary["kernel"] = scrub_kernel_tables(subject=subject, object_ids=object_ids)
-        return GdprRequest.objects.create(
+        request = GdprRequest.objects.create(
             kind=GdprRequestKind.ERASURE, client_ids=list(subject.client_ids), customer_ids=list(subject.customer_ids),
             email_sha256=_email_hash(subject), pseudonym=subject.pseudonym, requested_by=requested_by[:200],
             summary=summary, completed_at=timezone.now())
+        # After the scrub (which rewrites outbox payloads): ids only, nothing of the person.
+        eventbus.publish(ClientErased(request_id=request.id, client_ids=tuple(subject.client_ids),
+                                      customer_ids=tuple(subject.customer_ids)))
+        return request
 
 
 def record_failure(*, subject: Subject, kind: str, requested_by: str, error: BaseException) -> GdprRequest:

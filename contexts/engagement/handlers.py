@@ -137,7 +137,8 @@ def loyalty_ticket_completed(event: eventbus.Envelope) -> None:
 def loyalty_ticket_returned(event: eventbus.Envelope) -> None:
     _, loyalty, _, _ = _services()
     p = event.payload
-    loyalty.take_back(client_id=p.get("customer_id"), source="till_return", source_id=p["ticket_id"], amount=Decimal(p["total"]))
+    loyalty.till_return(client_id=p.get("customer_id"), ticket_id=p["ticket_id"], amount=Decimal(p["total"]),
+                        restore_reference=p.get("loyalty_reference") or "")
 
 
 def loyalty_credit_note(event: eventbus.Envelope) -> None:

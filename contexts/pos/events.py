@@ -42,6 +42,10 @@ class TicketReturned(Event):
     refund_method: str
     business_date: str
     items: tuple = ()
+    # A void of a sale that spent loyalty points: the redemption's reference (the one the sale
+    # gave the "loyalty.redeem" hook) and its points, to be given back; "" and 0 otherwise.
+    loyalty_reference: str = ""
+    loyalty_points: int = 0
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

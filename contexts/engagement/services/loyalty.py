@@ -1,6 +1,6 @@
 """Loyalty: points earned on paid web orders and till tickets (the tenant's rule: points per
 euro), tiers by points earned, points redeemed as a discount (checkout, till), taken back on a
-return. The ledger (LoyaltyEntry) is the truth; the account row holds its sum and is the lock.
+return, given back when the order is cancelled or the till ticket voided. The ledger (LoyaltyEntry) is the truth; the account row holds its sum and is the lock.
 Each movement is unique per (kind, source, reference): a replayed event counts once."""
 from __future__ import annotations
 
@@ -78,6 +78,17 @@ def take_back(*, client_id: uuid.UUID | str | None, source: str, source_id, amou
         entry = _move(account, kind=LoyaltyEntryKind.REVERSE, points=-min(points, account.balance), source=source,
                       source_id=source_id, amount=amount)
     return -entry.points if entry else 0
+
+
+def till_return(*, client_id: uuid.UUID | str | None, ticket_id, amount, restore_reference: str = "") -> tuple[int, int]:
+    """A till return or void (pos.ticket.returned.v1), in one transaction: a void of a sale that
+    spent points gives them back first (`restore_reference`, the sale's redemption), then the
+    points the refunded amount had earned are taken back. Each movement once, whatever the
+    deliveries. Returns (points restored, points taken back)."""
+    with transaction.atomic():
+        restored = restore(reference=restore_reference) if restore_reference else 0
+        taken = take_back(client_id=client_id, source="till_return", source_id=ticket_id, amount=amount)
+    return restored, taken
 
 
 def redeem(*, client_id: uuid.UUID | str, points: int, reference: str, source: str = "checkout") -> Decimal:

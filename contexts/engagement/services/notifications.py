@@ -13,6 +13,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contexts.engagement.gateways import sms as sms_gateway
 from contexts.engagement.models import (Channel, ContactPreference, MessageStatus, Notification, Purpose,
@@ -26,12 +27,24 @@ UNSUBSCRIBE_SALT = "engagement.unsubscribe"
 # --- consent -------------------------------------------------------------------------------
 
 def may_market(*, client_id: uuid.UUID | None, channel: str) -> bool:
+    return not marketing_refusal(client_id=client_id, channel=channel)
+
+
+def marketing_refusal(*, client_id: uuid.UUID | None, channel: str) -> str:
+    """Why a marketing message may not go to this client on this channel ("" when it may): no
+    client, no consent given, or consent withdrawn (the signed unsubscribe link, or staff)."""
     if client_id is None:
-        return False
+        return _("No client to ask for marketing consent.")
     pref = ContactPreference.objects.filter(client_id=client_id).first()
-    if pref is None or pref.unsubscribed_at is not None:
-        return False
-    return pref.marketing_sms if channel == Channel.SMS else pref.marketing_email
+    if pref is not None and pref.unsubscribed_at is not None:
+        return _("Marketing consent withdrawn (unsubscribed on %(date)s).") % {
+            "date": pref.unsubscribed_at.date().isoformat()}
+    allowed = pref is not None and (pref.marketing_sms if channel == Channel.SMS else pref.marketing_email)
+    if allowed:
+        return ""
+    if pref is not None and pref.consent_at is not None:
+        return _("Marketing consent withdrawn.")
+    return _("No marketing consent.")
 
 
 def set_consent(*, client_id: uuid.UUID, marketing_email: bool, marketing_sms: bool) -> ContactPreference:
@@ -88,10 +101,13 @@ def _record(*, kind: str, channel: str, purpose: str, recipient: str, subject: s
             client_id: uuid.UUID | None, related_id: uuid.UUID | None) -> Notification:
     from contexts.engagement.services import timeline
 
-    suppressed = purpose == Purpose.MARKETING and not may_market(client_id=client_id, channel=channel)
+    refusal = marketing_refusal(client_id=client_id, channel=channel) if purpose == Purpose.MARKETING else ""
+    suppressed = bool(refusal)
+    # A suppressed message is recorded with the reason (in `error`): staff see why it did not go.
     note = Notification.objects.create(kind=kind, channel=channel, purpose=purpose, recipient=recipient[:254],
                                        subject=subject[:200], body=body, client_id=client_id, related_id=related_id,
-                                       status=MessageStatus.SUPPRESSED if suppressed else MessageStatus.QUEUED)
+                                       status=MessageStatus.SUPPRESSED if suppressed else MessageStatus.QUEUED,
+                                       error=refusal)
     if client_id is not None and not suppressed:
         timeline.record(client_id=client_id, source="engagement", kind=f"{channel}_sent", reference_id=note.id,
                         occurred_at=timezone.now(), title=("E-mail envoyé : " if channel == Channel.EMAIL else "SMS envoyé : ") + subject)
@@ -176,8 +192,10 @@ def mark_read(*, ids: list[uuid.UUID], now=None) -> int:
 # --- what other contexts' events ask for ---------------------------------------------------
 
 def cart_recovery(*, cart_id: uuid.UUID, client_id: uuid.UUID | None, items: int) -> Notification | None:
-    """The abandoned-cart recovery e-mail (moved from commercial), once per cart; a service
-    message about the customer's own cart, sent as transactional (as it was before the move)."""
+    """The abandoned-cart recovery e-mail (moved from commercial), once per cart. It invites the
+    customer back to buy: a marketing message, sent only with the client's marketing e-mail
+    consent and with the signed unsubscribe link; without consent (never given or withdrawn) it
+    is recorded as suppressed with the reason, and not sent. An anonymous cart gets nothing."""
     from contexts.core import api as core_api
 
     client = core_api.client_summary(client_id=client_id) if client_id else None
@@ -186,7 +204,8 @@ def cart_recovery(*, cart_id: uuid.UUID, client_id: uuid.UUID | None, items: int
     if Notification.objects.filter(kind="cart_recovery", related_id=cart_id).exists():
         return None
     return send_email(kind="cart_recovery", to=client.email, template="cart_recovery", client_id=client.id,
-                      related_id=cart_id, context={"name": client.display_name, "items": items})
+                      related_id=cart_id, context={"name": client.display_name, "items": items},
+                      purpose=Purpose.MARKETING)
 
 
 def order_confirmation(*, order_id: uuid.UUID, client_id: uuid.UUID, total: str, invoice_number: str) -> Notification | None:

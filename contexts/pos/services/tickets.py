@@ -253,6 +253,12 @@ def _check_discount_approval(*, manual: Decimal, base: Decimal, approved_by_id, 
 
 # --- sale ------------------------------------------------------------------------------------------
 
+def _redemption_reference(ticket_uuid) -> str:
+    """The reference of the points a sale spends (redeemed once per ticket UUID; a void of the
+    sale names it in pos.ticket.returned.v1 so that engagement gives the points back)."""
+    return f"ticket:{ticket_uuid}"
+
+
 def _redeem_points(*, customer_id, points: int, ticket_uuid, payable: Decimal) -> Decimal:
     """The client's loyalty points spent on this ticket (engagement answers through the kernel
     hook "loyalty.redeem", once per ticket UUID; rolled back with the ticket if it fails). The
@@ -262,8 +268,8 @@ def _redeem_points(*, customer_id, points: int, ticket_uuid, payable: Decimal) -
     if customer_id is None:
         raise InvalidInput(_("Points are spent by a known client: choose the client first."), field="loyalty_points")
     try:
-        discount = hooks.call("loyalty.redeem", client_id=customer_id, points=points, reference=f"ticket:{ticket_uuid}",
-                              default=Decimal("0.00"))
+        discount = hooks.call("loyalty.redeem", client_id=customer_id, points=points,
+                              reference=_redemption_reference(ticket_uuid), default=Decimal("0.00"))
     except DomainError as exc:
         raise InvalidInput(exc.message, field="loyalty_points") from exc
     if not discount or discount <= 0:
@@ -440,11 +446,15 @@ def return_items(*, session_id, uuid, cashier_id, original_ticket_id=None, lines
             for t in applied:  # a refund as store credit (chosen, or to an original store credit) issues a new one
                 if t.method == TenderMethod.STORE_CREDIT:
                     StoreCredit.objects.create(code=t.reference, amount=-t.amount, remaining=-t.amount, issued_by_ticket=ticket)
+            # A void undoes the whole sale: the points it spent come back (engagement, on the event).
+            gives_back = kind == TicketKind.VOID and original is not None and original.loyalty_points > 0
             eventbus.publish(TicketReturned(
                 ticket_id=ticket.id, original_ticket_id=original.id if original else None, register_id=register.pk,
                 location_id=register.location_id, number=number, kind=kind, customer_id=ticket.customer_id, total=total,
                 refund_method=refund_method, business_date=ticket.business_date.isoformat(),
-                items=tuple({"variant_id": str(r.variant_id), "quantity": r.quantity, "total": str(r.total)} for r in rows)))
+                items=tuple({"variant_id": str(r.variant_id), "quantity": r.quantity, "total": str(r.total)} for r in rows),
+                loyalty_reference=_redemption_reference(original.uuid) if gives_back else "",
+                loyalty_points=original.loyalty_points if gives_back else 0))
             return ticket
     except IntegrityError:
         existing = _existing(ticket_uuid, (kind,))

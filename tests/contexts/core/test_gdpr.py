@@ -151,6 +151,16 @@ def _archive(content: bytes) -> dict:
         return {name: z.read(name).decode("utf-8-sig") for name in z.namelist()}
 
 
+def test_the_erasure_publishes_client_erased_with_ids_only(person):
+    subject = gdpr.find_subject(email=EMAIL)
+    request = gdpr.erase(subject=subject, requested_by="owner1")
+
+    [event] = OutboxEvent.objects.filter(name="core.client.erased.v1")
+    assert event.payload == {"request_id": str(request.id), "client_ids": [str(person["client"].id)],
+                             "customer_ids": [str(person["customer"].id)]}
+    assert request.pseudonym not in json.dumps(event.payload)
+
+
 def test_the_export_holds_orders_invoices_and_the_rest(person):
     request = gdpr.record_export(subject=gdpr.find_subject(client_id=person["client"].id), requested_by="owner1")
     files = _archive(gdpr.export_archive(request=request, organisation="Alpha"))

@@ -163,3 +163,49 @@ def test_points_spent_at_the_till_earned_and_taken_back_on_a_return_once(client_
     deliver_outbox("pos.ticket.returned.v1")
     assert loyalty.balance(client_id=client_row.id).points == 60  # 26 points of the 26.33 refunded, once
     assert loyalty.ledger_sum(client_id=client_row.id) == 60
+
+
+def test_points_spent_on_a_till_ticket_come_back_once_when_it_is_voided(client_row):
+    """A void undoes the sale: the points it spent are given back (like a cancelled web order)
+    and the points it earned are taken back; the void's event delivered twice counts once."""
+    from contexts.pos.services import tickets
+    from tests.factories import pos as pos_f
+
+    LoyaltyProgram.objects.update_or_create(pk=1, defaults={"points_per_euro": D("1"), "point_value": D("0.10")})
+    deliver(OrderPaid(order_id=uuid.uuid4(), client_id=client_row.id, total=D("100.00"), invoice_number="F0"))
+    sess = pos_f.session()
+    scarf = pos_f.stocked_variant(sess.register.location_id, price="29.90")
+    ticket = pos_f.sale(sess, [(scarf, 1)], customer_id=client_row.id, loyalty_points=40)
+    assert (ticket.loyalty_discount, ticket.total) == (D("4.00"), D("25.90"))
+    deliver_outbox("pos.ticket.completed.v1")
+    assert loyalty.balance(client_id=client_row.id).points == 85  # 100 - 40 spent + 25 earned
+
+    boss = pos_f.manager()
+    tickets.void_ticket(session_id=sess.id, uuid=uuid.uuid4(), cashier_id=sess.cashier_id, ticket_id=ticket.id,
+                        approved_by_id=boss.pk)
+    deliver_outbox("pos.ticket.returned.v1")
+    deliver_outbox("pos.ticket.returned.v1")  # replayed
+    assert loyalty.balance(client_id=client_row.id).points == 100  # as before the sale
+    assert loyalty.ledger_sum(client_id=client_row.id) == 100
+    assert list(LoyaltyEntry.objects.filter(account_id=client_row.id).order_by("created_at").values_list("kind", "points")) == [
+        ("earn", 100), ("redeem", -40), ("earn", 25), ("restore", 40), ("reverse", -25)]
+
+
+def test_a_plain_return_at_the_till_does_not_give_spent_points_back(client_row):
+    """Only a void (the whole sale undone) gives the points back; a return refunds what was paid
+    for its lines, the points' share deducted."""
+    from contexts.pos.services import tickets
+    from tests.factories import pos as pos_f
+
+    LoyaltyProgram.objects.update_or_create(pk=1, defaults={"points_per_euro": D("1"), "point_value": D("0.10")})
+    deliver(OrderPaid(order_id=uuid.uuid4(), client_id=client_row.id, total=D("100.00"), invoice_number="F0"))
+    sess = pos_f.session()
+    scarf = pos_f.stocked_variant(sess.register.location_id, price="29.90")
+    ticket = pos_f.sale(sess, [(scarf, 1)], customer_id=client_row.id, loyalty_points=40)
+    deliver_outbox("pos.ticket.completed.v1")
+    line = ticket.lines.get()
+    tickets.return_items(session_id=sess.id, uuid=uuid.uuid4(), cashier_id=sess.cashier_id, original_ticket_id=ticket.id,
+                         lines=[{"line_id": line.id, "quantity": 1}], refund_method="original")
+    deliver_outbox("pos.ticket.returned.v1")
+    assert not LoyaltyEntry.objects.filter(account_id=client_row.id, kind="restore").exists()
+    assert loyalty.balance(client_id=client_row.id).points == 60  # 100 - 40 spent + 25 earned - 25 taken back

@@ -84,6 +84,14 @@ def test_the_secret_is_shown_once_and_unknown_event_types_are_refused(owner_api)
     assert bad.status_code == 400 and "event_types" in bad.json()["error"]["fields"]
 
 
+def test_an_endpoint_may_ask_for_the_erasure_of_a_client(owner_api):
+    with Receiver() as receiver:
+        created = owner_api.post("/api/v1/webhooks/endpoints/",
+                                 {"url": receiver.url, "event_types": ["core.client.erased.v1"]}, format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["event_types"] == ["core.client.erased.v1"]
+
+
 @pytest.mark.parametrize("role,allowed", [("owner", True), ("admin", True), ("manager", False), ("viewer", False)])
 def test_only_owners_and_administrators_manage_webhooks(tenant, role, allowed):
     api = make_api_client(tenant)
