@@ -189,6 +189,9 @@ CACHES = {
 }
 # Seconds a process keeps a hostname's tenant (crm.tenant_cache; 0: looked up on every request).
 TENANT_CACHE_SECONDS = int(env("TENANT_CACHE_SECONDS", "60"))
+# Seconds the storefront keeps a cached catalog page, product, category tree or search
+# (contexts/catalog/storefront_cache.py; invalidated after commit by catalog writes; 0: off).
+STOREFRONT_CACHE_SECONDS = int(env("STOREFRONT_CACHE_SECONDS", "60"))
 
 # --- Celery -------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)

@@ -20,3 +20,7 @@ from config.settings import *  # noqa: E402,F401,F403
 # off, except in the tests that measure it (tests/kernel/test_tenant_cache.py, the hot-path budgets).
 # (A benchmark starting gunicorn with these settings sets TENANT_CACHE_SECONDS as production does.)
 TENANT_CACHE_SECONDS = int(os.environ.get("TENANT_CACHE_SECONDS", "0"))
+# Tests roll back their writes (no commit, so no version bump) and reuse the same schemas: the
+# storefront cache is off, except in the tests that measure or check it
+# (tests/contexts/catalog/test_storefront_cache.py, the hot-path budgets).
+STOREFRONT_CACHE_SECONDS = int(os.environ.get("STOREFRONT_CACHE_SECONDS", "0"))

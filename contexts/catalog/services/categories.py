@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import F, Func, Value
 from django.utils.text import slugify
 
+from contexts.catalog import storefront_cache
 from contexts.catalog.models import Category
 from crm import audit
 from crm.rest.errors import DomainError, InvalidInput, NotFound
@@ -57,7 +58,9 @@ def category_move(*, category_id: uuid.UUID, new_parent_id: uuid.UUID | None) ->
         )
         Category.objects.filter(pk=category.pk).update(parent=parent)
         category.refresh_from_db()
-        # The subtree moves in bulk (no signals): the audit row is written here.
+        # The subtree moves in bulk (no signals): the audit row and the storefront cache's
+        # invalidation (after commit) are written here.
+        storefront_cache.mark_changed()
         audit.record(action="update", instance=category, changes={
             "parent_id": [str(old_parent_id) if old_parent_id else None, str(parent.pk) if parent else None],
             "path": [old_prefix, category.path],

@@ -8,6 +8,7 @@ from typing import Iterable, Mapping
 
 from django.utils.translation import gettext as _
 
+from contexts.catalog import storefront_cache
 from contexts.catalog.models import Category, Product, Variant
 from contexts.catalog.services import categories, products
 from crm.rest.errors import InvalidInput, NotFound
@@ -42,6 +43,7 @@ def product_sync(*, product_id: uuid.UUID | None, name: str, category_id: uuid.U
                                                         for c in cleaned])
             if not is_active:
                 Product.objects.filter(pk=product.pk).update(is_active=False)
+                storefront_cache.mark_changed()  # a queryset update sends no signal
             return dict(Variant.objects.filter(product=product).values_list("sku", "id"))
         product = Product.objects.select_for_update().filter(pk=product_id).first()
         if product is None:
@@ -71,6 +73,7 @@ def product_sync(*, product_id: uuid.UUID | None, name: str, category_id: uuid.U
             fields = {k: data[k] for k in ("sku", "ean13", "attributes", "is_active") if getattr(variant, k) != data[k]}
             if fields:
                 Variant.objects.filter(pk=variant.pk).update(**fields)
+                storefront_cache.mark_changed()  # a queryset update sends no signal
         products.product_reindex(product_id=product.id)
         return dict(Variant.objects.filter(product=product).values_list("sku", "id"))
 
