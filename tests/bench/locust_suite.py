@@ -79,7 +79,8 @@ def prepare() -> None:
 def _start(args, port: int, stripe_port: int, queue: str) -> list[subprocess.Popen]:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings_test", STRIPE_API_BASE=f"http://127.0.0.1:{stripe_port}",
                LOG_LEVEL="WARNING", THROTTLE_TENANT="1000000/min", THROTTLE_USER="1000000/min",
-               THROTTLE_ANON="1000000/min", CELERY_QUEUE=queue, TENANT_CACHE_SECONDS="60")
+               THROTTLE_ANON="1000000/min", CELERY_QUEUE=queue, TENANT_CACHE_SECONDS="60",
+               STOREFRONT_CACHE_SECONDS="60")  # as production: the storefront cache on
     logs = ROOT / "var" / "bench"
     logs.mkdir(parents=True, exist_ok=True)
     stripe = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "fake_stripe.py"), "--port", str(stripe_port)],
