@@ -15,7 +15,8 @@ pytestmark = pytest.mark.dates
 def test_the_test_process_and_the_worker_share_the_session_clock(celery_worker):
     from tests import worker_tasks
 
-    real = datetime.datetime.fromtimestamp(time_machine.escape_hatch.time.time(), datetime.timezone.utc)
+    offset = session_clock_offset()  # None without COMPTOIR_TEST_NOW: both clocks are the real one
+    real = None if offset is None else time_machine.escape_hatch.time.time()
     here = timezone.now()
     there = datetime.datetime.fromisoformat(
         worker_tasks.clock_now.apply_async(headers={"_schema_name": "public"}).get(timeout=120))
@@ -24,6 +25,5 @@ def test_the_test_process_and_the_worker_share_the_session_clock(celery_worker):
     # behind it by that much (it was, before tests/clock.py started it where the session's was).
     slack = datetime.timedelta(seconds=1)
     assert here - slack <= there <= back + slack
-    offset = session_clock_offset()
     if offset is not None:  # the session's clock is COMPTOIR_TEST_NOW plus the session's real age
-        assert abs(here - (real + datetime.timedelta(seconds=offset))) < slack
+        assert abs(here - datetime.datetime.fromtimestamp(real + offset, datetime.timezone.utc)) < slack
