@@ -116,17 +116,11 @@ KEEP_TABLES = ["django_migrations", "django_content_type", "auth_permission", "a
 
 
 def _truncate_schema(schema: str) -> None:
-    """Empties a committed test's schema, once the session's worker has run what the test left
-    it (its events, its invoices' PDFs; tests.worker.wait_for_the_session_worker). A worker may
-    still be in a task of the schema (one queued with a countdown, or the wait timed out): a
-    deadlock or lock wait with it is retried, not reported as an error."""
+    """Empties a committed test's schema. A worker may still be finishing a task in it (say, an
+    invoice rendering): a deadlock or lock wait with it is retried, not reported as an error."""
     import time
 
     from django.db import OperationalError, transaction
-
-    from tests.worker import wait_for_the_session_worker
-
-    wait_for_the_session_worker(timeout=60)
 
     with connection.cursor() as cursor:
         cursor.execute(

@@ -83,52 +83,6 @@ def stop(proc: subprocess.Popen, *, timeout: float = 15) -> None:
         proc.wait(timeout=timeout)
 
 
-_SESSION_WORKER: subprocess.Popen | None = None  # the session's worker, once a test started it
-
-
-def wait_for_the_session_worker(*, timeout: float = 60.0) -> bool:
-    """Waits until the session's worker has no task left to run now: its queue is empty and none
-    of the queue's messages it holds (acknowledged late) is due (a retry waiting for its countdown
-    is not waited for). True at once when no session worker runs; False after `timeout`.
-
-    A committed test's schema is emptied after this: a TRUNCATE under a worker still busy with
-    the test's events or PDFs waits for its locks, deadlocks with it, and fails its tasks."""
-    import datetime
-    import json
-
-    import redis
-    from django.conf import settings
-    from django.utils import timezone
-
-    if _SESSION_WORKER is None or _SESSION_WORKER.poll() is not None:
-        return True
-    queue = settings.CELERY_TASK_DEFAULT_QUEUE
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-
-    def due(raw: bytes, now: datetime.datetime) -> bool:
-        try:
-            message, _exchange, routing_key = json.loads(raw)
-            if routing_key != queue:
-                return False
-            eta = (message.get("headers") or {}).get("eta")
-            return not eta or datetime.datetime.fromisoformat(eta) <= now + datetime.timedelta(seconds=1)
-        except (ValueError, TypeError, AttributeError):
-            return False
-
-    def settled() -> bool:
-        if client.llen(queue):
-            return False
-        now = timezone.now()
-        return not any(due(raw, now) for raw in client.hvals("unacked"))
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if settled():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def ping_worker(*, timeout: float = 60) -> None:
     from tests import worker_tasks
 
@@ -140,14 +94,11 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     mail_dir = tmp_path_factory.mktemp("worker-mail")
     # Mail the worker sends lands in files the tests can read.
     env = process_env(EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend", EMAIL_FILE_PATH=str(mail_dir))
-    global _SESSION_WORKER
     proc = start_worker(env=env)
     try:
         with django_db_blocker.unblock():
             ping_worker()
         proc.mail_dir = mail_dir
-        _SESSION_WORKER = proc
         yield proc
     finally:
-        _SESSION_WORKER = None
         stop(proc)
