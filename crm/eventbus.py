@@ -16,7 +16,7 @@
         services.notify_low_stock(variant_id=event.payload["variant_id"])
 
 Guarantees: nothing is sent unless the publisher's transaction commits; every committed event
-reaches every subscriber at least once (sent on commit; resent by a periodic job if the send was
+reaches every subscriber that wants it (`subscribe`'s `wanted` check) at least once (sent on commit; resent by a periodic job if the send was
 lost, or if a subscriber's task was lost after the send: an event counts as delivered only when
 each of its subscribers handled it or gave up on it); each subscriber's effect happens once (the (event, subscriber) pair is recorded in the
 subscriber's transaction); a subscriber failing does not stop the others; after its retries it
@@ -68,6 +68,19 @@ class Subscriber:
     max_retries: int
     backoff_seconds: float
     backoff_max_seconds: float
+    wanted: Callable[[Envelope], bool] | None = None
+
+    def wants(self, envelope: Envelope) -> bool:
+        """Whether this event is worth a task for this subscriber (see `subscribe`'s `wanted`).
+        A check that fails says yes: the subscriber then runs and decides on its own."""
+        if self.wanted is None:
+            return True
+        try:
+            return bool(self.wanted(envelope))
+        except Exception:
+            logger.exception("subscriber %s: its `wanted` check failed on %s; the task is queued", self.name,
+                             envelope.name)
+            return True
 
     def countdown(self, retries: int) -> float:
         """Exponential backoff with jitter: base x 2^retries, capped, +/- 25 %."""
@@ -79,14 +92,24 @@ _SUBSCRIBERS: dict[str, Subscriber] = {}
 
 
 def subscribe(event_name: str, *, name: str | None = None, max_retries: int = 6,
-              backoff_seconds: float = 2.0, backoff_max_seconds: float = 600.0):
+              backoff_seconds: float = 2.0, backoff_max_seconds: float = 600.0,
+              wanted: Callable[[Envelope], bool] | None = None):
     """Registers a subscriber of `event_name` (registered at import: put subscribers in a
     context's handlers.py, imported by its AppConfig.ready). `"<context>.*"` subscribes to every
-    event whose name starts with "<context>." (docs/events.md, "Every event of a context")."""
+    event whose name starts with "<context>." (docs/events.md, "Every event of a context").
+
+    `wanted(envelope) -> bool`, when given, is asked before a task is queued for an event (at the
+    send after commit, and by the redelivery job): False queues nothing and records nothing for
+    this subscriber, as if it did not listen to that event. It runs in the publisher's process
+    right after its commit, so it must be cheap and must not query the database: it reads the
+    payload, or a flag the subscriber's context caches (the webhook relay asks whether the
+    tenant has an endpoint for the event). The handler keeps its own checks: a task queued
+    anyway (a redelivery, a dead letter retried) still does the right thing."""
 
     def register(fn: Callable[[Envelope], None]):
         sub_name = name or f"{fn.__module__}.{fn.__qualname__}"
-        _SUBSCRIBERS[sub_name] = Subscriber(sub_name, event_name, fn, max_retries, backoff_seconds, backoff_max_seconds)
+        _SUBSCRIBERS[sub_name] = Subscriber(sub_name, event_name, fn, max_retries, backoff_seconds, backoff_max_seconds,
+                                            wanted)
         return fn
 
     return register
@@ -94,9 +117,13 @@ def subscribe(event_name: str, *, name: str | None = None, max_retries: int = 6,
 
 def subscribe_table(table: dict) -> None:
     """Registers the subscribers of the one table (config/events.py): {event name: [(subscriber
-    name, dotted path of its handler, options of `subscribe`)]}."""
+    name, dotted path of its handler, options of `subscribe`)]}; a `wanted` option is a dotted
+    path too."""
     for event_name, rows in table.items():
         for name, handler, options in rows:
+            options = dict(options)
+            if isinstance(options.get("wanted"), str):
+                options["wanted"] = import_string(options["wanted"])
             subscribe(event_name, name=name, **options)(import_string(handler))
 
 
@@ -111,6 +138,11 @@ def matches(subscribed: str, event_name: str) -> bool:
 
 def subscribers_of(event_name: str) -> list[Subscriber]:
     return [s for s in _SUBSCRIBERS.values() if matches(s.event_name, event_name)]
+
+
+def subscribers_wanting(envelope: Envelope) -> list[Subscriber]:
+    """The subscribers of the event that want this one (their `wanted` check): a task each."""
+    return [s for s in subscribers_of(envelope.name) if s.wants(envelope)]
 
 
 def get_subscriber(name: str) -> Subscriber | None:
@@ -128,29 +160,34 @@ def publish(event: Event) -> None:
         raise TypeError(f"{event!r} is not an Event")
     if not transaction.get_connection().in_atomic_block:
         raise NoTransaction("publish() must be called inside transaction.atomic()")
-    OutboxEvent.objects.create(id=event.event_id, name=event.name, payload=event.payload(),
+    payload = event.payload()
+    OutboxEvent.objects.create(id=event.event_id, name=event.name, payload=payload,
                                occurred_at=event.occurred_at, request_id=current_request_id()[:64])
     EVENTS_PUBLISHED.labels(event=event.name).inc()
-    _after_commit_batch(tenancy.current_schema()).append(event.event_id)
+    _after_commit_batch(tenancy.current_schema()).append(Envelope(event.event_id, event.name, event.occurred_at, payload))
 
 
 class _SendBatch(list):
-    """The events one transaction published in one schema, sent together after its commit."""
+    """The events (envelopes) one transaction published in one schema, sent together after its
+    commit."""
 
     def __init__(self, schema: str):
         super().__init__()
         self.schema = schema
+        self.ran = False
 
     def __call__(self) -> None:
-        send(event_ids=list(self), schema=self.schema)
+        self.ran = True
+        send(event_ids=[e.event_id for e in self], schema=self.schema, envelopes=list(self))
 
 
 def _after_commit_batch(schema: str) -> _SendBatch:
     connection = transaction.get_connection()
     batch = getattr(connection, "_outbox_send_batch", None)
-    # A batch whose callback is gone (its transaction or savepoint rolled back, or it already
-    # ran) is not reused: the next event starts a new one.
-    if batch is None or batch.schema != schema or not any(cb is batch for _, cb, *_ in connection.run_on_commit):
+    # A batch whose callback is gone (its transaction or savepoint rolled back) or already ran
+    # (a test's captured callbacks stay in the list) is not reused: the next event starts a new one.
+    if (batch is None or batch.ran or batch.schema != schema
+            or not any(cb is batch for _, cb, *_ in connection.run_on_commit)):
         batch = _SendBatch(schema)
         connection._outbox_send_batch = batch
         transaction.on_commit(batch)
@@ -169,31 +206,36 @@ def _run_later(event_id, subscriber_name: str, schema: str) -> None:
                                      headers={"_schema_name": schema})
 
 
-def send(*, event_ids: list[uuid.UUID], schema: str) -> int:
+def send(*, event_ids: list[uuid.UUID], schema: str, envelopes: list[Envelope] | None = None) -> int:
     """Sends committed outbox rows to their subscribers (one task each) and marks them sent.
     Safe to repeat: subscribers record what they handled.
 
-    One statement: the rows are marked sent (delivered at once when nobody listens) by an UPDATE
-    that returns them; only committed rows are found, so an event of a rolled-back savepoint is
-    not sent. A row whose tasks could not be queued (broker down) is marked unsent again for the
-    periodic resend job; a process killed between the UPDATE and the queueing leaves a sent,
-    undelivered row that `redeliver_unhandled` sends again."""
+    Which subscribers get a task is decided first, from the events (`envelopes`, given by the
+    publishing transaction; read from the outbox otherwise): those of the event's name that want
+    it (`subscribe`'s `wanted`). Then one statement: the rows are marked sent (delivered at once
+    when no subscriber gets a task) by an UPDATE that returns them; only committed rows are
+    found, so an event of a rolled-back savepoint is not sent. A row whose tasks could not be
+    queued (broker down) is marked unsent again for the periodic resend job; a process killed
+    between the UPDATE and the queueing leaves a sent, undelivered row that
+    `redeliver_unhandled` sends again."""
     if not event_ids:
         return 0
     now = timezone.now()
-    subscribed = {s.event_name for s in _SUBSCRIBERS.values()}
-    exact = sorted(name for name in subscribed if not is_pattern(name))
-    prefixes = sorted(name[:-1].replace("_", r"\_") + "%" for name in subscribed if is_pattern(name))
+    if envelopes is None:
+        envelopes = [Envelope(row.id, row.name, row.occurred_at, row.payload) for row in
+                     OutboxEvent.objects.filter(id__in=event_ids).only("id", "name", "occurred_at", "payload")]
+    runs = {e.event_id: subscribers_wanting(e) for e in envelopes}
+    heard = [event_id for event_id, subscribers in runs.items() if subscribers]
     with transaction.get_connection().cursor() as cursor:
         cursor.execute(
             f"UPDATE {OutboxEvent._meta.db_table} SET sent_at = %s, send_attempts = send_attempts + 1, "
-            "delivered_at = CASE WHEN name = ANY(%s) OR name LIKE ANY(%s) THEN NULL ELSE %s END "
+            "delivered_at = CASE WHEN id = ANY(%s) THEN NULL ELSE %s END "
             "WHERE id = ANY(%s) RETURNING id, name",
-            [now, exact, prefixes, now, list(event_ids)])
+            [now, heard, now, list(event_ids)])
         rows = [OutboxEvent(id=row_id, name=name) for row_id, name in cursor.fetchall()]
     failed = []
     for row in rows:
-        subscribers = subscribers_of(row.name)
+        subscribers = runs.get(row.id)
         if not subscribers:
             continue
         try:
@@ -225,7 +267,7 @@ def redeliver_unhandled(*, now: datetime.datetime, limit: int = 500) -> int:
     the number of events sent again."""
     cutoff = now - datetime.timedelta(seconds=settings.EVENTS_REDELIVER_AFTER_SECONDS)
     rows = list(OutboxEvent.objects.filter(sent_at__isnull=False, delivered_at__isnull=True, sent_at__lte=cutoff)
-                .order_by("sent_at").only("id", "name")[:limit])
+                .order_by("sent_at").only("id", "name", "occurred_at", "payload")[:limit])
     if not rows:
         return 0
     ids = [row.id for row in rows]
@@ -236,7 +278,8 @@ def redeliver_unhandled(*, now: datetime.datetime, limit: int = 500) -> int:
     delivered, resent = [], 0
     schema = tenancy.current_schema()
     for row in rows:
-        missing = [sub for sub in subscribers_of(row.name) if sub.name not in done.get(row.id, set())]
+        envelope = Envelope(row.id, row.name, row.occurred_at, row.payload)
+        missing = [sub for sub in subscribers_wanting(envelope) if sub.name not in done.get(row.id, set())]
         if not missing:
             delivered.append(row.id)
             continue

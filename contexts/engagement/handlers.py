@@ -106,6 +106,12 @@ def timeline_payment_rejected(event: eventbus.Envelope) -> None:
                               occurred_at=event.occurred_at, title=f"Paiement rejeté ({p.get('reason', '')})", amount=p["amount"])
 
 
+def names_a_customer(event: eventbus.Envelope) -> bool:
+    """`wanted` of the till's subscribers (config/events.py): an anonymous ticket (most of them)
+    has no timeline line and earns no points, and is worth no task."""
+    return bool(event.payload.get("customer_id"))
+
+
 def timeline_ticket_completed(event: eventbus.Envelope) -> None:
     *_, timeline = _services()
     p = event.payload
@@ -141,11 +147,16 @@ def loyalty_ticket_returned(event: eventbus.Envelope) -> None:
                         restore_reference=p.get("loyalty_reference") or "")
 
 
+def is_an_orders_credit_note(event: eventbus.Envelope) -> bool:
+    """`wanted` of loyalty_credit_note: only a credit note on a web order takes points back."""
+    return event.payload.get("kind") == "credit_note" and bool(event.payload.get("order_id"))
+
+
 def loyalty_credit_note(event: eventbus.Envelope) -> None:
     """A web return is credited by a credit note on the order: its points are taken back."""
     _, loyalty, _, _ = _services()
     p = event.payload
-    if p["kind"] == "credit_note" and p.get("order_id"):
+    if is_an_orders_credit_note(event):
         loyalty.take_back(client_id=p["client_id"], source="web_return", source_id=p["invoice_id"], amount=Decimal(p["total_gross"]))
 
 

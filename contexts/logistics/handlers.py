@@ -28,6 +28,11 @@ def letter_on_invoice_issued(event: eventbus.Envelope) -> None:
     dispatches.post_invoice(invoice_id=event.payload["invoice_id"])
 
 
+def is_a_formal_notice(event: eventbus.Envelope) -> bool:
+    """`wanted` of formal_notice_dispatch_ended: a posted invoice's fate is not finance's news."""
+    return event.payload.get("source") == "finance.dunning" and bool(event.payload.get("source_id"))
+
+
 def formal_notice_dispatch_ended(event: eventbus.Envelope) -> None:
     """A posted formal notice was delivered (with its proof) or returned: finance shows it in the
     invoice's dunning history."""
@@ -36,7 +41,7 @@ def formal_notice_dispatch_ended(event: eventbus.Envelope) -> None:
     from contexts.finance import api as finance_api
 
     p = event.payload
-    if p.get("source") == "finance.dunning" and p.get("source_id"):
+    if is_a_formal_notice(event):
         status = "delivered" if event.name.startswith("logistics.dispatch.delivered") else "returned"
         finance_api.record_dunning_dispatch(reminder_id=p["source_id"], dispatch_id=p["dispatch_id"], status=status,
                                             proof=p.get("proof") or "", cost=Decimal(p["cost"]) if p.get("cost") else None)

@@ -54,6 +54,14 @@ class WebhookEndpointAdmin(ModelAdmin):
         self.message_user(request, f"Secret de signature (affiché une seule fois, notez-le) : {created.secret}",
                           messages.WARNING)
 
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            services.delete_endpoints(ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            services.delete_endpoints(ids=list(queryset.values_list("pk", flat=True)))
+
 
 class AttemptInline(ReadOnlyInline):
     model = WebhookAttempt

@@ -13,9 +13,10 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Func, Q
 from django.utils import timezone
 
 from contexts.engagement.webhooks import net, signing
@@ -52,8 +53,11 @@ def create_endpoint(*, url: str, event_types: list[str], description: str = "",
     """The caller checked the URL (net.check_url) and the event types. The secret is on the
     returned object: show it once."""
     with joined():
-        return WebhookEndpoint.objects.create(url=url, event_types=sorted(set(event_types)), description=description,
-                                              secret=new_secret(), created_by_id=created_by_id)
+        endpoint = WebhookEndpoint.objects.create(url=url, event_types=sorted(set(event_types)),
+                                                  description=description, secret=new_secret(),
+                                                  created_by_id=created_by_id)
+        endpoints_changed()
+        return endpoint
 
 
 def update_endpoint(*, endpoint: WebhookEndpoint, **changes) -> WebhookEndpoint:
@@ -64,7 +68,81 @@ def update_endpoint(*, endpoint: WebhookEndpoint, **changes) -> WebhookEndpoint:
         if reactivated:
             endpoint.consecutive_failures, endpoint.disabled_at, endpoint.disabled_reason = 0, None, ""
         endpoint.save()
+        endpoints_changed()
         return endpoint
+
+
+def delete_endpoints(*, ids: list) -> int:
+    """Deletes endpoints with their deliveries and logs. Returns the number of endpoints deleted."""
+    with joined():
+        deleted = WebhookEndpoint.objects.filter(pk__in=list(ids)).delete()[1].get(WebhookEndpoint._meta.label, 0)
+        endpoints_changed()
+        return deleted
+
+
+# --- which events the tenant's endpoints want: the relay's `wanted` check --------------------
+# Every business event of every tenant reaches the relay; most tenants have no endpoint. The
+# bus asks `wants_event` before it queues the relay's task (crm.eventbus.subscribe, `wanted`),
+# in the publisher's process right after its commit: so no SQL there. The event types that the
+# tenant's active endpoints want are cached under a version of the tenant (the default cache's
+# keys carry the schema); any change of an endpoint bumps the version after its commit, so the
+# next event reads them again (one query). Versioned rather than deleted: a reader that queried
+# just before a change stores its answer under the old version, which nobody reads any more.
+
+WANTED_VERSION_KEY = "webhooks:endpoints:version"
+WANTED_SECONDS = 600  # a bound on what a lost bump (Redis restarted, a restored database) costs
+
+
+def _wanted_key(version) -> str:
+    return f"webhooks:wanted:{version}"
+
+
+def wanted_event_types() -> frozenset[str] | None:
+    """The event types the tenant's active endpoints want ("*" for every one), cached; None when
+    the cache cannot answer (then every event is relayed, as the relay decides on its own)."""
+    try:
+        version = cache.get(WANTED_VERSION_KEY)
+        if version is None:
+            cache.add(WANTED_VERSION_KEY, secrets.randbits(62), timeout=None)
+            version = cache.get(WANTED_VERSION_KEY)
+        types = cache.get(_wanted_key(version))
+    except Exception:
+        logger.warning("webhooks: the cache does not answer; every event goes to the relay", exc_info=True)
+        return None
+    if types is None:
+        types = sorted(WebhookEndpoint.objects.filter(is_active=True)
+                       .annotate(event_type=Func(F("event_types"), function="unnest"))
+                       .values_list("event_type", flat=True).distinct())
+        try:
+            cache.set(_wanted_key(version), types, timeout=WANTED_SECONDS)
+        except Exception:
+            pass
+    return frozenset(types)
+
+
+def wants_event(*, name: str) -> bool:
+    """Whether an active endpoint of the current tenant wants this event (cheap: see above)."""
+    if tenancy.is_public():  # endpoints belong to tenants
+        return False
+    types = wanted_event_types()
+    return types is None or ALL in types or name in types
+
+
+def _bump_wanted_version() -> None:
+    try:
+        try:
+            cache.incr(WANTED_VERSION_KEY)
+        except ValueError:  # no version yet (or evicted): any new one will do
+            cache.add(WANTED_VERSION_KEY, secrets.randbits(62), timeout=None)
+    except Exception:
+        logger.warning("webhooks: could not bump the endpoints' version; it is read again within %s s",
+                       WANTED_SECONDS, exc_info=True)
+
+
+def endpoints_changed() -> None:
+    """Endpoints were created, changed, disabled or deleted: after the commit, the next event
+    reads which events they want again."""
+    transaction.on_commit(_bump_wanted_version)
 
 
 # --- deliveries ----------------------------------------------------------------------------
@@ -188,6 +266,7 @@ def _count_failure(*, endpoint_id, error: str, now) -> int | None:
     endpoint.is_active, endpoint.disabled_at = False, now
     endpoint.disabled_reason = f"{endpoint.consecutive_failures} échecs consécutifs"[:200]
     endpoint.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
+    endpoints_changed()
     _notify_disabled(endpoint=endpoint, error=error)
     return None
 

@@ -119,6 +119,74 @@ def test_an_event_becomes_one_delivery_per_endpoint_that_wants_it(tenant, django
     assert body["type"] == PRICE and body["id"] == str(event.event_id) and body["data"]["new_price"] == "12.50"
 
 
+def _relay_tasks(monkeypatch, capture, event) -> list[str]:
+    """The relay's tasks queued by the send after the event's commit (instead of the broker)."""
+    queued: list[str] = []
+    monkeypatch.setattr(eventbus, "_run_later", lambda event_id, name, schema: queued.append(name))
+    with capture(execute=True):
+        with transaction.atomic():
+            eventbus.publish(event)
+    monkeypatch.undo()
+    return [name for name in queued if name.startswith("engagement.webhooks_")]
+
+
+def test_no_relay_task_is_queued_for_an_event_no_active_endpoint_wants(tenant, monkeypatch,
+                                                                      django_capture_on_commit_callbacks):
+    from tests.helpers import assert_num_queries
+
+    services._bump_wanted_version()  # what earlier tests cached for this tenant is not read
+    capture = django_capture_on_commit_callbacks
+    assert _relay_tasks(monkeypatch, capture, _price_changed()) == []  # no endpoint at all
+    with capture(execute=True):  # the version is bumped after the commit
+        endpoint = _endpoint("https://hooks.example.com/a", events=["commercial.order.paid.v1"])
+    assert _relay_tasks(monkeypatch, capture, _price_changed()) == []  # one that wants other events
+    with capture(execute=True):
+        services.update_endpoint(endpoint=endpoint, event_types=[PRICE])
+    assert _relay_tasks(monkeypatch, capture, _price_changed()) == ["engagement.webhooks_catalog"]
+    with assert_num_queries(0):  # known now: the check reads the cache, not the database
+        assert services.wants_event(name=PRICE)
+    with capture(execute=True):
+        services.update_endpoint(endpoint=endpoint, is_active=False)
+    assert _relay_tasks(monkeypatch, capture, _price_changed()) == []  # disabled
+    with capture(execute=True):
+        services.update_endpoint(endpoint=endpoint, is_active=True, event_types=["*"])
+    assert _relay_tasks(monkeypatch, capture, _price_changed()) == ["engagement.webhooks_catalog"]
+    with capture(execute=True):
+        assert services.delete_endpoints(ids=[endpoint.pk]) == 1
+    assert _relay_tasks(monkeypatch, capture, _price_changed()) == []
+
+
+def test_an_endpoint_disabled_after_its_failures_stops_the_relay_tasks(tenant, settings, monkeypatch,
+                                                                       django_capture_on_commit_callbacks):
+    settings.WEBHOOKS_DISABLE_AFTER_FAILURES = 1
+    services._bump_wanted_version()
+    capture = django_capture_on_commit_callbacks
+    with capture(execute=True):
+        endpoint = _endpoint("http://127.0.0.1:9/refused")
+    assert _relay_tasks(monkeypatch, capture, _price_changed()) == ["engagement.webhooks_catalog"]
+    delivery = WebhookDelivery.objects.create(endpoint=endpoint, event_id=uuid.uuid4(), event_name=PRICE, body="{}")
+    with capture(execute=True):
+        assert services.deliver(delivery_id=delivery.id)["result"] == "failed"
+    endpoint.refresh_from_db()
+    assert not endpoint.is_active
+    assert _relay_tasks(monkeypatch, capture, _price_changed()) == []
+
+
+def test_the_admin_deletes_endpoints_through_the_service(tenant, monkeypatch, django_capture_on_commit_callbacks):
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    services._bump_wanted_version()
+    capture = django_capture_on_commit_callbacks
+    with capture(execute=True):
+        endpoint = _endpoint("https://hooks.example.com/a")
+    assert services.wants_event(name=PRICE)
+    model_admin = admin.site._registry[WebhookEndpoint]
+    with capture(execute=True):
+        model_admin.delete_queryset(RequestFactory().post("/"), WebhookEndpoint.objects.filter(pk=endpoint.pk))
+    assert not WebhookEndpoint.objects.exists() and not services.wants_event(name=PRICE)
+
+
 def test_a_redirect_is_not_followed_and_counts_as_a_failure(tenant):
     with Receiver(statuses=[302], redirect_to="http://169.254.169.254/latest") as receiver:
         endpoint = _endpoint(receiver.url)

@@ -93,7 +93,7 @@ class EndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.D
 
     def perform_destroy(self, instance):
         with transaction.atomic(durable=True):
-            instance.delete()
+            services.delete_endpoints(ids=[instance.pk])
 
 
 class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
