@@ -9,6 +9,7 @@ import logging
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.middleware.common import CommonMiddleware
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.html import escape
 from rest_framework import exceptions, status
@@ -159,3 +160,18 @@ class RejectNulBytesMiddleware(MiddlewareMixin):
         if "\x00" in request.path or "\x00" in query or "%00" in query:
             return (_api_json(request, 400, "bad_request", _("The address contains a NUL byte."))
                     or HttpResponseBadRequest("The address contains a NUL byte."))
+
+
+class ApiCommonMiddleware(CommonMiddleware):
+    """Django's CommonMiddleware, except that under /api/ a write to a path that exists only
+    with a trailing slash (`POST /api/v1/auth/token`) gets a 404 in the API's format naming the
+    right path. Django would answer a 301 that clients follow with a GET, the body lost (or, with
+    DEBUG on, a 500 page). Reads are still redirected."""
+
+    def process_response(self, request, response):
+        if (response.status_code == 404 and request.path.startswith("/api/")
+                and request.method not in ("GET", "HEAD") and self.should_redirect_with_slash(request)):
+            path = f"{request.path}/"
+            return JsonResponse(_body("not_found", _("No such path: this one ends with a slash, %(path)s.") % {"path": path}),
+                                status=404)
+        return super().process_response(request, response)

@@ -1,4 +1,6 @@
 """Bad input gets a clear 4xx naming the field, never a 500, and nothing half-written."""
+import pytest
+
 from contexts.core.models import Client
 
 
@@ -58,3 +60,12 @@ def test_a_customer_token_on_a_staff_endpoint_says_why_without_a_python_repr(api
     error = response.json()["error"]
     assert error["code"] == "authentication_failed"
     assert "ErrorDetail" not in error["message"] and "{" not in error["message"] and error["message"]
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_write_to_an_api_path_missing_its_slash_is_a_404_naming_the_right_path(api, settings, debug):
+    settings.DEBUG = debug  # with DEBUG on, Django's CommonMiddleware would raise (a 500 page)
+    r = api.post("/api/v1/auth/token", {"username": "x", "password": "y"}, format="json")
+    assert r.status_code == 404 and r["Content-Type"] == "application/json"
+    assert r.json()["error"]["code"] == "not_found" and "/api/v1/auth/token/" in r.json()["error"]["message"]
+    assert api.get("/api/v1/products").status_code == 301  # reads are still redirected
