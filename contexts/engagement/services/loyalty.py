@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from contexts.engagement.models import LoyaltyAccount, LoyaltyEntry, LoyaltyEntryKind, LoyaltyProgram, LoyaltyTier
 from crm.money import cents, to_decimal
 from crm.rest.errors import DomainError, InvalidInput
+from crm.transactions import joined
 
 
 class NotEnoughPoints(DomainError):
@@ -85,7 +86,7 @@ def till_return(*, client_id: uuid.UUID | str | None, ticket_id, amount, restore
     spent points gives them back first (`restore_reference`, the sale's redemption), then the
     points the refunded amount had earned are taken back. Each movement once, whatever the
     deliveries. Returns (points restored, points taken back)."""
-    with transaction.atomic():
+    with joined():  # the handler's transaction: both movements or neither, no savepoint
         restored = restore(reference=restore_reference) if restore_reference else 0
         taken = take_back(client_id=client_id, source="till_return", source_id=ticket_id, amount=amount)
     return restored, taken

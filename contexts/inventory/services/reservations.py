@@ -143,14 +143,14 @@ def grow_held(*, owner: str, variant_id: uuid.UUID, by: int, ttl: datetime.timed
             f'AND si."on_hand" >= si."reserved" + %(by)s '
             f'RETURNING si."id", si."variant_id", si."product_id", si."location_id", si."on_hand", si."reserved", si."reorder_point"), '
             f'u AS (UPDATE "{table}" res SET "quantity" = res."quantity" + %(by)s, "expires_at" = %(until)s '
-            f'FROM r, s WHERE res."id" = r."id" RETURNING res."id") '
-            f'SELECT s.*, (SELECT count(*) FROM u) FROM s',
+            f'FROM r, s WHERE res."id" = r."id") '
+            f'SELECT * FROM s',
             {"owner": owner[:100], "variant": variant_id, "active": ReservationStatus.ACTIVE, "by": by,
              "until": timezone.now() + ttl})
         row = cursor.fetchone()
     if row is None:
         return False
-    pk, variant, product, location, on_hand, reserved, reorder_point, _grown = row
+    pk, variant, product, location, on_hand, reserved, reorder_point = row
     _check_low(StockItem(id=pk, variant_id=variant, product_id=product, location_id=location, on_hand=on_hand,
                          reserved=reserved, reorder_point=reorder_point), fresh=True, rising=False)
     return True
